@@ -1,0 +1,83 @@
+import http from 'node:http';
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** Label value shared by every request no route matched, so raw paths never become labels. */
+export const UNMATCHED_ROUTE = '<unmatched>';
+
+// Node's HTTP parser accepts a fixed set of methods; anything else is folded into one value anyway.
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+
+export interface HttpMetricsOptions {
+  registry: Registry;
+  version: string;
+  commit: string;
+}
+
+/** Registers the service's metrics on `registry` and returns the middleware that records requests. */
+export function httpMetrics({ registry, version, commit }: HttpMetricsOptions): RequestHandler {
+  collectDefaultMetrics({ register: registry });
+  const labelNames = ['method', 'route', 'status_code'] as const;
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by method, route template and status code.',
+    labelNames,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer HTTP requests, by method, route template and status code.',
+    labelNames,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'app_info',
+    help: 'Build information of the running service; always 1.',
+    labelNames: ['version', 'commit'],
+    registers: [registry],
+  })
+    .labels({ version, commit })
+    .set(1);
+
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const labels = {
+        method: KNOWN_METHODS.has(req.method) ? req.method : 'OTHER',
+        route: routeTemplate(req),
+        status_code: String(res.statusCode),
+      };
+      requests.inc(labels);
+      duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+  };
+}
+
+/** The matched route's template (`/hello/:username`), or UNMATCHED_ROUTE. */
+export function routeTemplate(req: { baseUrl: string; route?: { path?: unknown } }): string {
+  const path = req.route?.path;
+  return typeof path === 'string' ? req.baseUrl + path : UNMATCHED_ROUTE;
+}
+
+/** A listener of its own for /metrics, so the proxy never routes it publicly. */
+export function createMetricsServer(registry: Registry): http.Server {
+  return http.createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error: 'only GET /metrics is served here' }));
+      return;
+    }
+    registry.metrics().then(
+      (body) => {
+        res.writeHead(200, { 'Content-Type': registry.contentType });
+        res.end(body);
+      },
+      () => {
+        res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: 'metrics collection failed' }));
+      },
+    );
+  });
+}

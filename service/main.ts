@@ -1,0 +1,49 @@
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { createApp } from './app';
+import { calendarDateIn } from './birthdays/calendar';
+import { ConfigError, loadConfig } from './config';
+import { createReadiness } from './readiness';
+import { startService } from './server';
+import { openStore } from './storage/open-store';
+
+/** The process entry point: the only place that reads process.env, the clock source and signals. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  // Asynchronous logging keeps the event loop free; flushed on exit below.
+  const logger = pino({ level: config.logLevel, base: { service: 'birthdays' } }, pino.destination({ sync: false, minLength: 4096 }));
+  const { store, migrate } = openStore(config, logger);
+  const report = await migrate(new Date());
+  if (report.applied.length > 0) logger.info({ applied: report.applied.map((m) => m.version), backupPath: report.backupPath }, 'migrations applied');
+
+  const registry = new Registry();
+  const readiness = createReadiness(store);
+  const todayInZone = calendarDateIn(config.birthdayTimeZone);
+  const app = createApp({ config, store, logger, registry, readiness, today: () => todayInZone(new Date()) });
+  const service = await startService({ app, config, registry, readiness, store, logger });
+  logger.info({ port: service.port, metricsPort: service.metricsPort, database: store.dialect }, 'listening');
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
+    service.shutdown().then(
+      ({ forced }) => exit(logger, forced ? 1 : 0),
+      (error) => {
+        logger.error({ err: error }, 'shutdown failed');
+        exit(logger, 1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+function exit(logger: pino.Logger, code: number): void {
+  logger.flush(() => process.exit(code));
+}
+
+main().catch((error: unknown) => {
+  // One line naming the problem, no stack trace: configuration, database or port errors.
+  const message = error instanceof ConfigError ? error.message : `cannot start: ${(error as Error).message ?? String(error)}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});
