@@ -11,7 +11,7 @@ import { openStore } from './storage/open-store';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   // Asynchronous logging keeps the event loop free; flushed on exit below.
-  const logger = pino({ level: config.logLevel, base: { service: 'birthdays' } }, pino.destination({ sync: false, minLength: 4096 }));
+  const logger = pino({ level: config.logLevel, base: { service: 'birthdays' } }, pino.destination({ sync: false }));
   const { store, migrate } = openStore(config, logger);
   const report = await migrate(new Date());
   if (report.applied.length > 0) logger.info({ applied: report.applied.map((m) => m.version), backupPath: report.backupPath }, 'migrations applied');

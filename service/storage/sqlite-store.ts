@@ -9,8 +9,9 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 export function openSqliteDatabase(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  // The timeout first: switching to WAL needs a lock that another starting instance may hold.
   db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL'); // safe with WAL: a power cut may lose the last commits, never corrupt
   db.pragma('foreign_keys = ON');
   return db;

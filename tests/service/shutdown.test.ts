@@ -1,0 +1,182 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startService } from '../../service/server';
+import type { BirthdayStore } from '../../service/storage/store';
+import { tempDir } from '../helpers/databases';
+import { capturingLogger } from '../helpers/logger';
+import { REPO_ROOT } from '../helpers/processes';
+import { createTestApp } from '../helpers/test-app';
+
+/** A GET over a fresh keep-alive-free connection, resolving to status and body (or the socket error). */
+function get(port: number, path: string): Promise<{ status: number; body: string; connection?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
+    });
+    req.on('error', reject);
+  });
+}
+
+describe('graceful shutdown', () => {
+  it('should turn /ready 503 at once, keep serving for the delay, finish in-flight requests, then close', async () => {
+    // The store's reads are slowed so that a request is still in flight when shutdown begins.
+    let slowRead: Promise<void> = Promise.resolve();
+    const slow = (store: BirthdayStore): BirthdayStore => ({
+      ...store,
+      findDateOfBirth: async (name) => {
+        await slowRead;
+        return store.findDateOfBirth(name);
+      },
+    });
+    const t = await createTestApp({ wrapStore: slow });
+    const { logger } = capturingLogger();
+    const service = await startService({
+      app: t.app,
+      config: { port: 0, metricsPort: 0, host: '127.0.0.1', shutdownDelayMs: 300, shutdownTimeoutMs: 5000 },
+      registry: t.registry,
+      readiness: t.readiness,
+      store: t.store,
+      logger,
+    });
+    try {
+      await t.store.upsert('Alice', '2000-01-01');
+      slowRead = sleep(800);
+      const inFlight = get(service.port, '/hello/Alice');
+      await sleep(50);
+
+      const stopped = service.shutdown();
+      const ready = await get(service.port, '/ready');
+      expect(ready).to.deep.include({ status: 503, body: '{"status":"draining"}', connection: 'close' });
+      expect((await get(service.port, '/hello')).status, 'still serving during the delay').to.equal(200);
+
+      const result = await stopped;
+      expect(result.forced).to.equal(false);
+      const finished = await inFlight;
+      expect(finished.status).to.equal(200);
+      expect(JSON.parse(finished.body).message).to.match(/^Hello, Alice!/);
+
+      let refused: unknown;
+      await get(service.port, '/hello').catch((error) => (refused = error));
+      expect((refused as NodeJS.ErrnoException)?.code).to.equal('ECONNREFUSED');
+      let metricsRefused: unknown;
+      await get(service.metricsPort, '/metrics').catch((error) => (metricsRefused = error));
+      expect((metricsRefused as NodeJS.ErrnoException)?.code).to.equal('ECONNREFUSED');
+      let storeError: unknown;
+      await t.store.ping().catch((error) => (storeError = error));
+      expect(storeError, 'the database is closed').to.be.instanceOf(Error);
+    } finally {
+      await service.shutdown();
+      await t.cleanup();
+    }
+  });
+
+  it('should cut requests still running at SHUTDOWN_TIMEOUT_MS and report it as forced', async () => {
+    const never = (store: BirthdayStore): BirthdayStore => ({ ...store, findDateOfBirth: () => sleep(3000).then(() => undefined) });
+    const t = await createTestApp({ wrapStore: never });
+    const { logger } = capturingLogger();
+    const service = await startService({
+      app: t.app,
+      config: { port: 0, metricsPort: 0, host: '127.0.0.1', shutdownDelayMs: 0, shutdownTimeoutMs: 300 },
+      registry: t.registry,
+      readiness: t.readiness,
+      store: t.store,
+      logger,
+    });
+    try {
+      const stuck = get(service.port, '/hello/Alice').catch((error: NodeJS.ErrnoException) => error.code);
+      await sleep(50);
+      expect((await service.shutdown()).forced).to.equal(true);
+      expect(await stuck).to.equal('ECONNRESET');
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('should exit 0 on SIGTERM with a request in flight, after answering it', async function () {
+    this.timeout(60_000);
+    const { dir, remove } = tempDir();
+    const child = spawn(process.execPath, ['-r', 'ts-node/register', path.join(REPO_ROOT, 'service/main.ts')], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        TS_NODE_TRANSPILE_ONLY: 'true',
+        PORT: '0',
+        METRICS_PORT: '0',
+        HOST: '127.0.0.1',
+        SQLITE_PATH: path.join(dir, 'app.db'),
+        SHUTDOWN_DELAY_MS: '500',
+        SHUTDOWN_TIMEOUT_MS: '5000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let output = '';
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stdout.on('data', (chunk) => {
+          output += chunk;
+          const match = /"port":(\d+)/.exec(output);
+          if (match) resolve(Number(match[1]));
+        });
+        child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      // A request with a body that arrives slowly is in flight when the signal lands.
+      const inFlight = new Promise<number>((resolve, reject) => {
+        const req = http.request(
+          { host: '127.0.0.1', port, path: '/hello/Alice', method: 'PUT', headers: { 'Content-Type': 'application/json' }, agent: false },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.write('{"dateOfBirth":');
+        setTimeout(() => req.end('"2000-01-01"}'), 300);
+      });
+      await sleep(50);
+      child.kill('SIGTERM');
+      expect(await inFlight).to.equal(204);
+      expect(await exited).to.equal(0);
+      expect(output).to.include('"msg":"stopped"');
+    } finally {
+      child.kill('SIGKILL');
+      remove();
+    }
+  });
+});
+
+describe('start-up errors', () => {
+  const start = (env: NodeJS.ProcessEnv) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['-r', 'ts-node/register', path.join(REPO_ROOT, 'service/main.ts')], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+
+  it('should exit 1 with one line naming the bad variable', async function () {
+    this.timeout(30_000);
+    const { code, stderr } = await start({ PORT: 'eighty', BIRTHDAY_TZ: 'Nowhere/Land' });
+    expect(code).to.equal(1);
+    expect(stderr.trim().split('\n')).to.have.length(1);
+    expect(stderr).to.match(/^invalid configuration: .*PORT.*BIRTHDAY_TZ/);
+  });
+
+  it('should exit 1 with one line when the database cannot be reached', async function () {
+    this.timeout(30_000);
+    const { code, stderr } = await start({ DATABASE_URL: 'postgres://u:p@127.0.0.1:1/none', PORT: '0', METRICS_PORT: '0' });
+    expect(code).to.equal(1);
+    expect(stderr.trim().split('\n')).to.have.length(1);
+    expect(stderr).to.match(/^cannot start: /);
+    expect(stderr).not.to.match(/\s+at /); // no stack trace
+  });
+});
