@@ -29,13 +29,13 @@ export function createApp({ config, store, logger, registry, readiness, today }:
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false); // answers are computed per day; a stale validator would be wrong
 
-  app.use(requestLogging(logger));
+  app.use(requestLogging(app, logger));
   app.use(httpMetrics({ registry, version: config.version, commit: config.commit }));
   // HSTS covers HTTPS behind the proxy; upgrading requests would break /docs on plain-HTTP localhost.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(probeRoutes(readiness));
-  app.use(docsRoutes(openApiDocument(config.version)));
   app.use(birthdayRoutes({ store, today, apiToken: config.apiToken }));
+  app.use(docsRoutes(openApiDocument(config.version)));
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -37,7 +37,8 @@ export function compareDates(a: CalendarDate, b: CalendarDate): number {
 
 /**
  * Returns a function giving the calendar date at an instant in `timeZone`.
- * The formatter is built once because constructing Intl objects is the costly part.
+ * The formatter is built once, and the answer is reused within the same UTC minute: every
+ * current zone's offset is a whole number of minutes, so a date never changes mid-minute.
  */
 export function calendarDateIn(timeZone: string): (now: Date) => CalendarDate {
   const formatter = new Intl.DateTimeFormat('en-US', {
@@ -46,10 +47,17 @@ export function calendarDateIn(timeZone: string): (now: Date) => CalendarDate {
     month: 'numeric',
     day: 'numeric',
   });
+  let cachedMinute = NaN;
+  let cachedDate: CalendarDate = { year: NaN, month: NaN, day: NaN };
   return (now) => {
-    const parts: Record<string, number> = {};
-    for (const part of formatter.formatToParts(now)) parts[part.type] = Number(part.value);
-    return { year: parts.year ?? NaN, month: parts.month ?? NaN, day: parts.day ?? NaN };
+    const minute = Math.floor(now.getTime() / 60_000);
+    if (minute !== cachedMinute) {
+      const parts: Record<string, number> = {};
+      for (const part of formatter.formatToParts(now)) parts[part.type] = Number(part.value);
+      cachedDate = Object.freeze({ year: parts.year ?? NaN, month: parts.month ?? NaN, day: parts.day ?? NaN });
+      cachedMinute = minute;
+    }
+    return cachedDate;
   };
 }
 

@@ -40,16 +40,29 @@ export function httpMetrics({ registry, version, commit }: HttpMetricsOptions): 
     .labels({ version, commit })
     .set(1);
 
+  // Children bound to a label set, cached by a plain key: prom-client would otherwise sort and
+  // hash the labels on every call. The key space is bounded (methods x routes x statuses).
+  const bound = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
+  const seriesFor = (method: string, route: string, status: string) => {
+    const key = `${method} ${route} ${status}`;
+    let series = bound.get(key);
+    if (!series) {
+      const labels = { method, route, status_code: status };
+      const counter = requests.labels(labels);
+      const histogram = duration.labels(labels);
+      series = { count: () => counter.inc(), observe: (seconds) => histogram.observe(seconds) };
+      bound.set(key, series);
+    }
+    return series;
+  };
+
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
-      const labels = {
-        method: KNOWN_METHODS.has(req.method) ? req.method : 'OTHER',
-        route: routeTemplate(req),
-        status_code: String(res.statusCode),
-      };
-      requests.inc(labels);
-      duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+      const method = KNOWN_METHODS.has(req.method) ? req.method : 'OTHER';
+      const series = seriesFor(method, routeTemplate(req), String(res.statusCode));
+      series.count();
+      series.observe(Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();
   };

@@ -69,3 +69,17 @@ describe('birthday calendar', () => {
     });
   });
 });
+
+describe('calendarDateIn caching', () => {
+  it('gives the new date right after midnight even when asked a moment before (no stale minute)', () => {
+    const paris = calendarDateIn('Europe/Paris');
+    expect(paris(new Date('2026-03-10T22:59:59.999Z'))).to.deep.equal({ year: 2026, month: 3, day: 10 });
+    expect(paris(new Date('2026-03-10T23:00:00.000Z'))).to.deep.equal({ year: 2026, month: 3, day: 11 });
+    expect(paris(new Date('2026-03-10T22:59:30.000Z'))).to.deep.equal({ year: 2026, month: 3, day: 10 });
+  });
+  it('handles a zone with a 45-minute offset at its midnight', () => {
+    const chatham = calendarDateIn('Pacific/Chatham'); // UTC+13:45 in (southern) summer
+    expect(chatham(new Date('2026-01-09T10:14:59Z'))).to.deep.equal({ year: 2026, month: 1, day: 9 });
+    expect(chatham(new Date('2026-01-09T10:15:00Z'))).to.deep.equal({ year: 2026, month: 1, day: 10 });
+  });
+});

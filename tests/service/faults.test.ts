@@ -73,7 +73,7 @@ describe('database faults', () => {
       expect(res.text).not.to.include('boom');
       const logged = t.logLines.find((line) => line.level === 50 && (line.err as { message?: string })?.message?.includes('boom'));
       expect(logged, 'an error line with the fault').to.not.equal(undefined);
-      expect((logged?.req as { id?: string }).id).to.equal('req-500');
+      expect(logged?.reqId).to.equal('req-500');
     } finally {
       await t.cleanup();
     }

@@ -79,12 +79,35 @@ describe('request logging', () => {
     const t = await createTestApp();
     try {
       await request(t.app).get('/hello/Nobody').set('X-Request-Id', 'log-test-1').expect(404);
-      const lines = t.logLines.filter((l) => (l.req as { id?: string } | undefined)?.id === 'log-test-1' && l.msg === 'request completed');
+      const lines = t.logLines.filter((l) => l.reqId === 'log-test-1' && l.msg === 'request completed');
       expect(lines).to.have.length(1);
-      expect(lines[0]).to.deep.include({ route: '/hello/:username', res: { statusCode: 404 } });
-      expect(lines[0]?.req).to.deep.equal({ id: 'log-test-1', method: 'GET', url: '/hello/Nobody' });
-      expect(lines[0]?.responseTime).to.be.a('number');
+      expect(lines[0]).to.deep.include({ method: 'GET', url: '/hello/Nobody', route: '/hello/:username', status: 404, level: 30 });
+      expect(lines[0]?.durationMs).to.be.a('number').and.be.above(0);
     } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('should log a request the client abandoned as aborted', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const t = await createTestApp({ wrapStore: (store) => ({ ...store, findDateOfBirth: async () => (await gate, undefined) }) });
+    const server = t.app.listen(0, '127.0.0.1');
+    try {
+      await new Promise((resolve) => server.once('listening', resolve));
+      const { port } = server.address() as AddressInfo;
+      const controller = new AbortController();
+      const pending = fetch(`http://127.0.0.1:${port}/hello/Alice`, { headers: { 'X-Request-Id': 'gone-1' }, signal: controller.signal }).catch(() => 'aborted');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      controller.abort();
+      expect(await pending).to.equal('aborted');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      const line = t.logLines.find((l) => l.reqId === 'gone-1');
+      expect(line).to.deep.include({ aborted: true, route: '/hello/:username' });
+    } finally {
+      release();
+      server.close();
       await t.cleanup();
     }
   });
