@@ -35,6 +35,8 @@ interface Sample {
   p99Ms: number;
   peakRssMb: number;
   non2xx: number;
+  /** Server CPU (user + system) per request: steadier than req/s on a noisy machine. */
+  cpuUsPerRequest: number;
 }
 
 const hasTaskset = (() => {
@@ -55,13 +57,22 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
 };
 
+const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S; // utime, stime
+}
+
 function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
 async function load(target: ServiceProcess, c: Case, durationS: number): Promise<Sample> {
-  let peak = rssMb(target.child.pid ?? 0);
+  const pid = target.child.pid ?? 0;
+  let peak = rssMb(pid);
+  const cpuBefore = cpuSeconds(pid);
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(target.child.pid ?? 0))), 100);
   try {
     const result = await autocannon({
@@ -78,6 +89,7 @@ async function load(target: ServiceProcess, c: Case, durationS: number): Promise
       p99Ms: result.latency.p99,
       peakRssMb: Math.max(peak, rssMb(target.child.pid ?? 0)),
       non2xx: result.non2xx + result.errors,
+      cpuUsPerRequest: ((cpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, result.requests.total),
     };
   } finally {
     clearInterval(sampler);
@@ -114,6 +126,7 @@ async function main() {
         p50Ms: median(s.map((x) => x.p50Ms)),
         p99Ms: median(s.map((x) => x.p99Ms)),
         peakRssMb: Math.round(Math.max(...s.map((x) => x.peakRssMb))),
+        cpuUsPerRequest: Math.round(median(s.map((x) => x.cpuUsPerRequest))),
         ratioToBare: Number((rps / baseline).toFixed(3)),
         non2xx: s.reduce((sum, x) => sum + x.non2xx, 0),
         roundsRequestsPerSec: s.map((x) => Math.round(x.requestsPerSec)),

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
@@ -57,12 +58,12 @@ export function httpMetrics({ registry, version, commit }: HttpMetricsOptions): 
   };
 
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     res.once('finish', () => {
       const method = KNOWN_METHODS.has(req.method) ? req.method : 'OTHER';
       const series = seriesFor(method, routeTemplate(req), String(res.statusCode));
       series.count();
-      series.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      series.observe((performance.now() - started) / 1000);
     });
     next();
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { routeTemplate } from './metrics';
@@ -30,22 +31,22 @@ export function requestLogging(app: Express, logger: Logger): RequestHandler {
   });
 
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now(); // a double: no BigInt to allocate per request
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.id = id;
     res.setHeader('X-Request-Id', id);
     // 'close' follows 'finish', and also comes alone when the client went away first.
     res.once('close', () => {
-      const line = {
+      const line: Record<string, unknown> = {
         reqId: id,
         method: req.method,
         url: req.originalUrl,
         route: routeTemplate(req),
         status: res.statusCode,
-        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-        ...(res.writableFinished ? {} : { aborted: true }),
+        durationMs: performance.now() - started,
       };
+      if (!res.writableFinished) line.aborted = true;
       if (res.statusCode >= 500) logger.error(line, 'request completed');
       else logger.info(line, 'request completed');
     });
