@@ -9,7 +9,8 @@ if [[ $# -ne 0 ]]; then
   exit 2
 fi
 
-for tool in shellcheck; do
+required_tools=(shellcheck)
+for tool in "${required_tools[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || { echo "test:config needs $tool (apt-get install $tool)" >&2; exit 1; }
 done
 

@@ -17,7 +17,7 @@ if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-client >&2
 fi
 
-version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)
 if ! pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main"' | grep -q .; then
   pg_createcluster "$version" main >&2
 fi
