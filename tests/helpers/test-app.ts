@@ -10,6 +10,9 @@ import { capturingLogger } from './logger';
 export interface TestAppOptions {
   today?: CalendarDate;
   apiToken?: string;
+  trustProxy?: boolean | number | string;
+  /** PostgreSQL instead of the temp SQLite file. */
+  databaseUrl?: string;
   /** Wraps the real store, e.g. to slow it down or make it fail like an unreachable database. */
   wrapStore?: (store: BirthdayStore) => BirthdayStore;
 }
@@ -21,6 +24,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const opened = openStore(
     {
       sqlitePath: `${dir}/app.db`,
+      databaseUrl: options.databaseUrl,
       databasePoolMax: 1,
       databaseStatementTimeoutMs: 1000,
       backupDir: `${dir}/backups`,
@@ -28,13 +32,13 @@ export async function createTestApp(options: TestAppOptions = {}) {
     },
     logger,
   );
-  await opened.migrate(new Date());
+  if (!options.databaseUrl) await opened.migrate(new Date());
   const store = options.wrapStore ? options.wrapStore(opened.store) : opened.store;
   const registry = new Registry();
   const readiness = createReadiness(store, 500);
   const today = options.today ?? { year: 2026, month: 6, day: 15 };
   const app = createApp({
-    config: { apiToken: options.apiToken, trustProxy: false, version: '9.9.9', commit: 'abc1234' },
+    config: { apiToken: options.apiToken, trustProxy: options.trustProxy ?? false, version: '9.9.9', commit: 'abc1234' },
     store,
     logger,
     registry,

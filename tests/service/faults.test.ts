@@ -41,8 +41,25 @@ describe('write protection with API_TOKEN', () => {
 });
 
 describe('database faults', () => {
-  // The adapters raise StoreUnavailableError for a lost database (see the contract suite);
-  // here the store is wrapped to raise it, or a plain bug, on demand.
+  it('should answer 503 on data routes and /ready when PostgreSQL refuses connections', async () => {
+    // A real fault: nothing listens on port 1 of the loopback, so every connection is refused.
+    const t = await createTestApp({ databaseUrl: 'postgres://app:pw@127.0.0.1:1/app' });
+    try {
+      const res = await request(t.app).get('/hello/Alice').expect(503);
+      expect(res.body).to.deep.equal({ error: 'database unavailable, try again later' });
+      expect(res.headers['retry-after']).to.equal('5');
+      await request(t.app).put('/hello/Alice').set('Content-Type', 'application/json').send('{"dateOfBirth":"2000-01-01"}').expect(503);
+      await request(t.app).delete('/hello/Alice').expect(503);
+      const ready = await request(t.app).get('/ready').expect(503);
+      expect(ready.body).to.deep.equal({ status: 'unavailable', reason: 'database is not answering queries' });
+      expect(ready.text).not.to.include('127.0.0.1');
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  // A store that throws on demand, for the faults that cannot be produced for real at will:
+  // a lost database mid-query (503) and a plain bug (500).
   const failing = (error: Error) => (store: BirthdayStore): BirthdayStore => ({
     ...store,
     findDateOfBirth: async () => {

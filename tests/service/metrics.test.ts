@@ -88,6 +88,21 @@ describe('request logging', () => {
     }
   });
 
+  it('should log the client address from X-Forwarded-For only when TRUST_PROXY trusts the proxy', async () => {
+    for (const [trustProxy, expected] of [
+      [false, /^(::ffff:)?127\.0\.0\.1$/], // the socket's peer: the header is not believed
+      ['loopback', /^203\.0\.113\.7$/],
+    ] as const) {
+      const t = await createTestApp({ trustProxy });
+      try {
+        await request(t.app).get('/hello').set('X-Forwarded-For', '203.0.113.7').set('X-Request-Id', 'ip-test').expect(200);
+        expect(t.logLines.find((l) => l.reqId === 'ip-test')?.ip, `TRUST_PROXY=${trustProxy}`).to.match(expected);
+      } finally {
+        await t.cleanup();
+      }
+    }
+  });
+
   it('should log a request the client abandoned as aborted', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
