@@ -22,6 +22,28 @@ function get(port: number, path: string): Promise<{ status: number; body: string
   });
 }
 
+/** The code of the socket error a GET fails with (ECONNREFUSED, ...), or 'answered'. */
+const failure = (port: number, path: string) =>
+  get(port, path).then(
+    () => 'answered',
+    (error: NodeJS.ErrnoException) => error.code,
+  );
+
+/** The real app and both listeners on ephemeral loopback ports, with the given shutdown timings. */
+async function startTestService(wrapStore: (store: BirthdayStore) => BirthdayStore, shutdownDelayMs: number, shutdownTimeoutMs: number) {
+  const t = await createTestApp({ wrapStore });
+  const { logger } = capturingLogger();
+  const service = await startService({
+    app: t.app,
+    config: { port: 0, metricsPort: 0, host: '127.0.0.1', shutdownDelayMs, shutdownTimeoutMs },
+    registry: t.registry,
+    readiness: t.readiness,
+    store: t.store,
+    logger,
+  });
+  return { t, service };
+}
+
 describe('graceful shutdown', () => {
   it('should turn /ready 503 at once, keep serving for the delay, finish in-flight requests, then close', async () => {
     // The store's reads are slowed so that a request is still in flight when shutdown begins.
@@ -33,16 +55,7 @@ describe('graceful shutdown', () => {
         return store.findDateOfBirth(name);
       },
     });
-    const t = await createTestApp({ wrapStore: slow });
-    const { logger } = capturingLogger();
-    const service = await startService({
-      app: t.app,
-      config: { port: 0, metricsPort: 0, host: '127.0.0.1', shutdownDelayMs: 300, shutdownTimeoutMs: 5000 },
-      registry: t.registry,
-      readiness: t.readiness,
-      store: t.store,
-      logger,
-    });
+    const { t, service } = await startTestService(slow, 300, 5000);
     try {
       await t.store.upsert('Alice', '2000-01-01');
       slowRead = sleep(800);
@@ -60,15 +73,10 @@ describe('graceful shutdown', () => {
       expect(finished.status).to.equal(200);
       expect(JSON.parse(finished.body).message).to.match(/^Hello, Alice!/);
 
-      let refused: unknown;
-      await get(service.port, '/hello').catch((error) => (refused = error));
-      expect((refused as NodeJS.ErrnoException)?.code).to.equal('ECONNREFUSED');
-      let metricsRefused: unknown;
-      await get(service.metricsPort, '/metrics').catch((error) => (metricsRefused = error));
-      expect((metricsRefused as NodeJS.ErrnoException)?.code).to.equal('ECONNREFUSED');
-      let storeError: unknown;
-      await t.store.ping().catch((error) => (storeError = error));
-      expect(storeError, 'the database is closed').to.be.instanceOf(Error);
+      expect(await failure(service.port, '/hello')).to.equal('ECONNREFUSED');
+      expect(await failure(service.metricsPort, '/metrics')).to.equal('ECONNREFUSED');
+      const storeState = await t.store.ping().then(() => 'open', () => 'closed');
+      expect(storeState, 'the database is closed').to.equal('closed');
     } finally {
       await service.shutdown();
       await t.cleanup();
@@ -77,18 +85,9 @@ describe('graceful shutdown', () => {
 
   it('should cut requests still running at SHUTDOWN_TIMEOUT_MS and report it as forced', async () => {
     const never = (store: BirthdayStore): BirthdayStore => ({ ...store, findDateOfBirth: () => sleep(3000).then(() => undefined) });
-    const t = await createTestApp({ wrapStore: never });
-    const { logger } = capturingLogger();
-    const service = await startService({
-      app: t.app,
-      config: { port: 0, metricsPort: 0, host: '127.0.0.1', shutdownDelayMs: 0, shutdownTimeoutMs: 300 },
-      registry: t.registry,
-      readiness: t.readiness,
-      store: t.store,
-      logger,
-    });
+    const { t, service } = await startTestService(never, 0, 300);
     try {
-      const stuck = get(service.port, '/hello/Alice').catch((error: NodeJS.ErrnoException) => error.code);
+      const stuck = failure(service.port, '/hello/Alice');
       await sleep(50);
       expect((await service.shutdown()).forced).to.equal(true);
       expect(await stuck).to.equal('ECONNRESET');
