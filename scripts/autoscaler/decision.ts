@@ -48,6 +48,8 @@ export interface ScaleEvent {
 export interface ScalingHistory {
   recommendations: Recommendation[];
   events: ScaleEvent[];
+  /** When this service was first evaluated: until a whole scale-down window has been seen, it does not scale down. */
+  observedSinceMs?: number;
 }
 
 export const EMPTY_HISTORY: ScalingHistory = Object.freeze({ recommendations: [], events: [] });
@@ -178,6 +180,7 @@ export function decide({ spec, currentReplicas, tasks, history, nowMs }: Decisio
   const keepSince = nowMs - Math.max(spec.scaleUp.stabilizationWindowMs, spec.scaleDown.stabilizationWindowMs);
   const keepEventsSince = nowMs - Math.max(0, ...[...spec.scaleUp.policies, ...spec.scaleDown.policies].map((p) => p.periodMs));
   const recent = history.recommendations.filter((r) => r.atMs > keepSince);
+  const observedSinceMs = history.observedSinceMs ?? nowMs;
   const events = history.events.filter((e) => e.atMs > keepEventsSince);
   const finish = (desiredReplicas: number, raw: Raw, reason: DecisionReason, message: string): Decision => ({
     desiredReplicas,
@@ -188,6 +191,7 @@ export function decide({ spec, currentReplicas, tasks, history, nowMs }: Decisio
     history: {
       recommendations: raw.reason === 'NoMetrics' ? recent : [...recent, { atMs: nowMs, replicas: raw.replicas }],
       events: desiredReplicas === currentReplicas ? events : [...events, { atMs: nowMs, change: desiredReplicas - currentReplicas }],
+      observedSinceMs,
     },
   });
 
@@ -210,14 +214,18 @@ export function decide({ spec, currentReplicas, tasks, history, nowMs }: Decisio
   let desired = currentReplicas;
   let reason: DecisionReason = raw.reason === 'WithinTolerance' ? 'WithinTolerance' : 'Steady';
   let message = raw.message;
+  // A fresh start (or a restart) has not seen the window: what it missed may have been higher.
+  const downWindowSeen = nowMs - observedSinceMs >= spec.scaleDown.stabilizationWindowMs;
   if (upTo > currentReplicas) desired = upTo;
-  if (downTo < currentReplicas) desired = downTo;
+  if (downTo < currentReplicas && downWindowSeen) desired = downTo;
   if (raw.replicas > currentReplicas && desired < raw.replicas) {
     reason = 'StabilizedUp';
     message = `${raw.message}; held at ${desired} by the ${spec.scaleUp.stabilizationWindowMs / 1000}s scale-up window`;
   } else if (raw.replicas < currentReplicas && desired > raw.replicas) {
     reason = 'StabilizedDown';
-    message = `${raw.message}; held at ${desired} by the highest recommendation of the last ${spec.scaleDown.stabilizationWindowMs / 1000}s`;
+    message = downWindowSeen
+      ? `${raw.message}; held at ${desired} by the highest recommendation of the last ${spec.scaleDown.stabilizationWindowMs / 1000}s`
+      : `${raw.message}; held at ${desired} until ${spec.scaleDown.stabilizationWindowMs / 1000}s of this service have been observed`;
   }
 
   if (desired > currentReplicas) {

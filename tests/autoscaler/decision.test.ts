@@ -133,7 +133,7 @@ describe('autoscaler decision', () => {
         spec: { ...SPEC, ...c.spec },
         currentReplicas: c.current,
         tasks: c.tasks,
-        history: c.history ?? EMPTY_HISTORY,
+        history: { observedSinceMs: NOW - 3_600_000, ...(c.history ?? EMPTY_HISTORY) },
         nowMs: c.now ?? NOW,
       });
       expect({ replicas: decision.desiredReplicas, reason: decision.reason }, decision.message).to.deep.equal({ replicas: c.expected, reason: c.reason });
@@ -144,7 +144,20 @@ describe('autoscaler decision', () => {
   it('records the raw recommendation and the scale event in the returned history', () => {
     const decision = decide({ spec: SPEC, currentReplicas: 4, tasks: many(4, () => old(2.8)), history: EMPTY_HISTORY, nowMs: NOW });
     expect(decision.recommendedReplicas).to.equal(16);
-    expect(decision.history).to.deep.equal({ recommendations: [{ atMs: NOW, replicas: 16 }], events: [{ atMs: NOW, change: 4 }] });
+    expect(decision.history).to.deep.equal({ recommendations: [{ atMs: NOW, replicas: 16 }], events: [{ atMs: NOW, change: 4 }], observedSinceMs: NOW });
+  });
+
+  it('does not scale down before a whole scale-down window of the service has been observed (fresh start)', () => {
+    const low = many(8, () => old(0.07));
+    const first = decide({ spec: SPEC, currentReplicas: 8, tasks: low, history: EMPTY_HISTORY, nowMs: NOW });
+    expect([first.desiredReplicas, first.reason]).to.deep.equal([8, 'StabilizedDown']);
+    expect(first.message).to.match(/until 300s of this service have been observed/);
+    const later = decide({ spec: SPEC, currentReplicas: 8, tasks: low, history: { ...first.history, recommendations: [] }, nowMs: NOW + 300_000 });
+    expect(later.desiredReplicas).to.equal(1);
+  });
+
+  it('scales up at once on a fresh start', () => {
+    expect(decide({ spec: SPEC, currentReplicas: 4, tasks: many(4, () => old(1.4)), history: EMPTY_HISTORY, nowMs: NOW }).desiredReplicas).to.equal(8);
   });
 
   it('forgets history older than every window and period', () => {
@@ -153,7 +166,7 @@ describe('autoscaler decision', () => {
       events: [{ atMs: NOW - 16_000, change: 2 }],
     };
     const decision = decide({ spec: SPEC, currentReplicas: 4, tasks: many(4, () => old(0.7)), history, nowMs: NOW });
-    expect(decision.history).to.deep.equal({ recommendations: [{ atMs: NOW, replicas: 4 }], events: [] });
+    expect(decision.history).to.deep.equal({ recommendations: [{ atMs: NOW, replicas: 4 }], events: [], observedSinceMs: NOW });
   });
 
   it('does not record a recommendation when there were no metrics (never scale down on what it cannot see)', () => {
