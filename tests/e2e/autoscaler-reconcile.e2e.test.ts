@@ -1,0 +1,188 @@
+import { expect } from 'chai';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Registry } from 'prom-client';
+import type { ScalingHistory } from '../../scripts/autoscaler/decision';
+import { createDockerApi, type DockerApi } from '../../scripts/autoscaler/docker-api';
+import { createAutoscalerMetrics } from '../../scripts/autoscaler/metrics';
+import { createPrometheus } from '../../scripts/autoscaler/prometheus';
+import { reconcileOnce, type ReconcileDeps } from '../../scripts/autoscaler/reconcile';
+import { tempDir } from '../helpers/databases';
+import { capturingLogger } from '../helpers/logger';
+
+// The reconcile step against real components: Debian's Prometheus on 127.0.0.1 scraping an
+// exporter this test controls (per-task CPU counters for the tasks of a real Swarm service),
+// and the single-node Swarm that scripts/ci/start-docker.sh starts.
+const IMAGE = 'autoscaler-test/busybox:1';
+const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** Serves process_cpu_seconds_total for each running task of a service, growing at `coresPerTask`. */
+function cpuExporter(api: DockerApi, serviceName: () => string) {
+  let coresPerTask = 0;
+  const counters = new Map<string, number>();
+  let last = Date.now();
+  const server = http.createServer(async (_req, res) => {
+    const now = Date.now();
+    const tasks = await api.runningTasks(serviceName()).catch(() => []);
+    const lines = tasks.map((task) => {
+      const value = (counters.get(task.ID) ?? 0) + (coresPerTask * (now - last)) / 1000;
+      counters.set(task.ID, value);
+      return `process_cpu_seconds_total{swarm_service="${serviceName()}",swarm_task_id="${task.ID}"} ${value}`;
+    });
+    last = now;
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    res.end(`# TYPE process_cpu_seconds_total counter\n${lines.join('\n')}\n`);
+  });
+  return { server, setCores: (cores: number) => (coresPerTask = cores) };
+}
+
+describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () {
+  this.timeout(180_000);
+  const api = createDockerApi(process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock');
+  const name = `asrec-${process.pid}`;
+  const temp = tempDir('autoscaler-e2e-');
+  const exporter = cpuExporter(api, () => name);
+  let prometheusProcess: ChildProcess | undefined;
+  let prometheusUrl = '';
+  let deps: ReconcileDeps;
+  let logLines: Record<string, unknown>[];
+  let registry: Registry;
+
+  const replicas = async () => (await api.inspectService(name)).Spec.Mode.Replicated?.Replicas ?? -1;
+  const startPrometheus = async (port: number, exporterPort: number) => {
+    const config = path.join(temp.dir, 'prometheus.yml');
+    writeFileSync(
+      config,
+      `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: tasks\n    static_configs:\n      - targets: ['127.0.0.1:${exporterPort}']\n`,
+    );
+    prometheusProcess = spawn(
+      'prometheus',
+      [`--config.file=${config}`, `--storage.tsdb.path=${path.join(temp.dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`],
+      { stdio: 'ignore' },
+    );
+    await until('Prometheus to be ready', async () => ((await fetch(`${prometheusUrl}/-/ready`).catch(() => undefined))?.ok ? true : undefined), 30_000);
+  };
+  const tick = () => reconcileOnce(deps, Date.now());
+
+  before(async () => {
+    await new Promise<void>((resolve) => exporter.server.listen(0, '127.0.0.1', resolve));
+    const exporterPort = (exporter.server.address() as AddressInfo).port;
+    const probe = http.createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => probe.once('listening', resolve));
+    const prometheusPort = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
+    await startPrometheus(prometheusPort, exporterPort);
+
+    docker('service', 'create', '--detach', '--quiet', '--name', name, '--replicas', '1', '--limit-cpu', '1',
+      '--label', 'autoscaler.enable=true', '--label', 'autoscaler.max=4', '--label', 'autoscaler.cpu.target=0.5',
+      '--label', 'autoscaler.initialization-period=0s', '--label', 'autoscaler.scale-down.window=10s', IMAGE);
+    await until('the first task to run', async () => ((await api.runningTasks(name)).length === 1 ? true : undefined));
+
+    const captured = capturingLogger('debug');
+    logLines = captured.lines;
+    registry = new Registry();
+    deps = {
+      docker: api,
+      prometheus: createPrometheus(prometheusUrl),
+      logger: captured.logger,
+      metrics: createAutoscalerMetrics(registry),
+      settings: { tolerance: 0.1, dryRun: false, cpuMetric: 'process', rateWindow: '5s', updateAttempts: 3 },
+      histories: new Map<string, ScalingHistory>(),
+    };
+  });
+
+  after(async () => {
+    prometheusProcess?.kill('SIGKILL');
+    exporter.server.close();
+    execFileSync('docker', ['service', 'rm', name], { stdio: 'ignore' });
+    temp.remove();
+  });
+
+  it('should scale a real service up when the exported CPU rises, and back down after the window', async () => {
+    exporter.setCores(0.9); // 1.8x the 0.5 target on one task
+    await until('a scale-up to 2', async () => {
+      await tick();
+      return (await replicas()) === 2 ? true : undefined;
+    }, 60_000, 1000);
+    const up = logLines.find((l) => l.reason === 'ScaleUp');
+    expect(up).to.deep.include({ currentReplicas: 1, desiredReplicas: 2 });
+
+    exporter.setCores(0.05);
+    await until('the low CPU to show', async () => {
+      await tick();
+      return logLines.some((l) => l.reason === 'StabilizedDown') ? true : undefined;
+    }, 60_000, 1000);
+    expect(await replicas(), 'held during the scale-down window').to.equal(2);
+    await until('a scale-down to 1 after the window', async () => {
+      await tick();
+      return (await replicas()) === 1 ? true : undefined;
+    }, 60_000, 1000);
+    const metricsText = await registry.metrics();
+    expect(metricsText).to.match(new RegExp(`autoscaler_scale_events_total\\{service="${name}",direction="up"\\} 1`));
+    expect(metricsText).to.match(new RegExp(`autoscaler_scale_events_total\\{service="${name}",direction="down"\\} 1`));
+  });
+
+  it('should retry an update refused because the service changed meanwhile', async () => {
+    exporter.setCores(0.9);
+    await sleep(6000); // let the rate window fill with the new level
+    // A real concurrent change lands between the autoscaler's read and its write.
+    const scaleService = api.scaleService;
+    let raced = false;
+    deps.docker = {
+      ...api,
+      scaleService: async (service, count) => {
+        if (!raced) {
+          raced = true;
+          docker('service', 'update', '--detach', '--quiet', '--label-add', 'concurrent=change', name);
+        }
+        return scaleService(service, count);
+      },
+    };
+    try {
+      await tick();
+    } finally {
+      deps.docker = api;
+    }
+    expect(raced).to.equal(true);
+    expect(logLines.some((l) => String(l.msg).includes('update out of sequence'))).to.equal(true);
+    expect(await replicas()).to.equal(2);
+    expect((await api.inspectService(name)).Spec.Labels).to.include({ concurrent: 'change' });
+  });
+
+  it('should leave a service in the middle of a rolling update alone', async () => {
+    docker('service', 'update', '--detach', '--quiet', '--update-parallelism', '1', '--update-delay', '60s', '--env-add', 'ROLL=1', name);
+    await until('the rolling update to start', async () => ((await api.inspectService(name)).UpdateStatus?.State === 'updating' ? true : undefined), 30_000);
+    exporter.setCores(1); // would ask for 4
+    await sleep(6000);
+    const before = await replicas();
+    await tick();
+    expect(await replicas()).to.equal(before);
+    expect(logLines.some((l) => l.msg === 'rolling update in progress; left alone' && l.service === name)).to.equal(true);
+  });
+
+  it('should leave replicas unchanged when Prometheus is stopped, and count the error', async () => {
+    prometheusProcess?.kill('SIGKILL');
+    await sleep(500);
+    docker('service', 'update', '--detach', '--quiet', '--rollback', name); // end the slow rolling update
+    await until('the service to settle', async () => (['updating', 'rollback_started'].includes((await api.inspectService(name)).UpdateStatus?.State ?? '') ? undefined : true), 60_000);
+    const before = await replicas();
+    await tick();
+    expect(await replicas()).to.equal(before);
+    expect(await registry.metrics()).to.match(/autoscaler_errors_total\{kind="prometheus"\} [1-9]/);
+  });
+});
