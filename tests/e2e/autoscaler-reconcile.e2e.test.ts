@@ -164,6 +164,20 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
     expect((await api.inspectService(name)).Spec.Labels).to.include({ concurrent: 'change' });
   });
 
+  it('should decide and log but not update under DRY_RUN', async () => {
+    exporter.setCores(1); // 2x the target on 2 tasks: asks for 4
+    await sleep(6000);
+    deps.settings = { ...deps.settings, dryRun: true };
+    try {
+      await tick();
+    } finally {
+      deps.settings = { ...deps.settings, dryRun: false };
+    }
+    const line = logLines.filter((l) => l.service === name && l.reason !== undefined).at(-1);
+    expect(line).to.deep.include({ dryRun: true, currentReplicas: 2, desiredReplicas: 4 });
+    expect(await replicas()).to.equal(2);
+  });
+
   it('should leave a service in the middle of a rolling update alone', async () => {
     docker('service', 'update', '--detach', '--quiet', '--update-parallelism', '1', '--update-delay', '60s', '--env-add', 'ROLL=1', name);
     await until('the rolling update to start', async () => ((await api.inspectService(name)).UpdateStatus?.State === 'updating' ? true : undefined), 30_000);
