@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -77,6 +77,7 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
     await until('Prometheus to be ready', async () => ((await fetch(`${prometheusUrl}/-/ready`).catch(() => undefined))?.ok ? true : undefined), 30_000);
   };
   const tick = () => reconcileOnce(deps, Date.now());
+  const errorCount = async () => ((await registry.getSingleMetric('autoscaler_errors_total')?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
 
   before(async () => {
     await new Promise<void>((resolve) => exporter.server.listen(0, '127.0.0.1', resolve));
@@ -187,6 +188,43 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
     await tick();
     expect(await replicas()).to.equal(before);
     expect(logLines.some((l) => l.msg === 'rolling update in progress; left alone' && l.service === name)).to.equal(true);
+  });
+
+  it('should ignore a global-mode service even when it carries the labels', async () => {
+    const globalName = `${name}-global`;
+    docker('service', 'create', '--detach', '--quiet', '--name', globalName, '--mode', 'global', '--label', 'autoscaler.enable=true', '--label', 'autoscaler.max=4', IMAGE);
+    try {
+      const errorsBefore = await errorCount();
+      await tick();
+      expect(logLines.some((l) => l.service === globalName && l.msg === 'global-mode service: ignored')).to.equal(true);
+      expect(logLines.some((l) => l.service === globalName && l.reason !== undefined)).to.equal(false);
+      expect(await errorCount()).to.equal(errorsBefore);
+    } finally {
+      execFileSync('docker', ['service', 'rm', globalName], { stdio: 'ignore' });
+    }
+  });
+
+  it('should not count a managed service removed in the middle of a tick as an error', async () => {
+    const doomed = `${name}-doomed`;
+    docker('service', 'create', '--detach', '--quiet', '--name', doomed, '--replicas', '1', '--label', 'autoscaler.enable=true', '--label', 'autoscaler.max=4', '--label', 'autoscaler.min=2', IMAGE);
+    await until('the doomed service to be listed', async () => ((await api.listManagedServices()).some((s) => s.Spec.Name === doomed) ? true : undefined));
+    // min=2 makes the autoscaler scale it; the service is really removed just before the update.
+    deps.docker = {
+      ...api,
+      scaleService: async (service, count) => {
+        if (service.Spec.Name === doomed) execFileSync('docker', ['service', 'rm', doomed], { stdio: 'ignore' });
+        return api.scaleService(service, count);
+      },
+    };
+    try {
+      const errorsBefore = await errorCount();
+      await tick();
+      expect(logLines.some((l) => l.service === doomed && l.msg === 'service removed while scaling; nothing to do')).to.equal(true);
+      expect(await errorCount()).to.equal(errorsBefore);
+    } finally {
+      deps.docker = api;
+      spawnSync('docker', ['service', 'rm', doomed], { stdio: 'ignore' }); // usually gone already
+    }
   });
 
   it('should leave replicas unchanged when Prometheus is stopped, and count the error', async () => {
