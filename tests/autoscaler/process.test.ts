@@ -1,25 +1,8 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { REPO_ROOT } from '../helpers/processes';
+import { spawnTs } from '../helpers/processes';
 
-const MAIN = path.join(REPO_ROOT, 'scripts/autoscaler/main.ts');
-
-function start(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', MAIN], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { child, exited, stdout: () => stdout, stderr: () => stderr };
-}
-
+const start = (env: NodeJS.ProcessEnv) => spawnTs('scripts/autoscaler/main.ts', env);
 describe('autoscaler process', function () {
   this.timeout(60_000);
 
@@ -34,14 +17,7 @@ describe('autoscaler process', function () {
     // Port 1 on the loopback refuses connections: real faults, nothing simulated.
     const p = start({ PROMETHEUS_URL: 'http://127.0.0.1:1', DOCKER_HOST: 'tcp://127.0.0.1:1', AUTOSCALER_INTERVAL: '1s', METRICS_PORT: '0' });
     try {
-      const port = await (async () => {
-        for (let i = 0; i < 200; i++) {
-          const match = /"port":(\d+)/.exec(p.stdout());
-          if (match) return Number(match[1]);
-          await sleep(50);
-        }
-        throw new Error(`no start line: ${p.stdout()} ${p.stderr()}`);
-      })();
+      const port = await p.port();
       await sleep(2500);
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).to.equal(200);

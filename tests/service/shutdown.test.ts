@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,7 +6,7 @@ import { startService } from '../../service/server';
 import type { BirthdayStore } from '../../service/storage/store';
 import { tempDir } from '../helpers/databases';
 import { capturingLogger } from '../helpers/logger';
-import { REPO_ROOT } from '../helpers/processes';
+import { spawnTs } from '../helpers/processes';
 import { createTestApp } from '../helpers/test-app';
 
 /** A GET over a fresh keep-alive-free connection, resolving to status and body (or the socket error). */
@@ -99,31 +98,17 @@ describe('graceful shutdown', () => {
   it('should exit 0 on SIGTERM with a request in flight, after answering it', async function () {
     this.timeout(60_000);
     const { dir, remove } = tempDir();
-    const child = spawn(process.execPath, ['-r', 'ts-node/register', path.join(REPO_ROOT, 'service/main.ts')], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        TS_NODE_TRANSPILE_ONLY: 'true',
-        PORT: '0',
-        METRICS_PORT: '0',
-        HOST: '127.0.0.1',
-        SQLITE_PATH: path.join(dir, 'app.db'),
-        SHUTDOWN_DELAY_MS: '500',
-        SHUTDOWN_TIMEOUT_MS: '5000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const service = spawnTs('service/main.ts', {
+      PORT: '0',
+      METRICS_PORT: '0',
+      HOST: '127.0.0.1',
+      SQLITE_PATH: path.join(dir, 'app.db'),
+      SHUTDOWN_DELAY_MS: '500',
+      SHUTDOWN_TIMEOUT_MS: '5000',
     });
+    const { child } = service;
     try {
-      let output = '';
-      const port = await new Promise<number>((resolve, reject) => {
-        child.stdout.on('data', (chunk) => {
-          output += chunk;
-          const match = /"port":(\d+)/.exec(output);
-          if (match) resolve(Number(match[1]));
-        });
-        child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
-      });
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const port = await service.port();
       // A request with a body that arrives slowly is in flight when the signal lands.
       const inFlight = new Promise<number>((resolve, reject) => {
         const req = http.request(
@@ -140,8 +125,8 @@ describe('graceful shutdown', () => {
       await sleep(50);
       child.kill('SIGTERM');
       expect(await inFlight).to.equal(204);
-      expect(await exited).to.equal(0);
-      expect(output).to.include('"msg":"stopped"');
+      expect(await service.exited).to.equal(0);
+      expect(service.stdout()).to.include('"msg":"stopped"');
     } finally {
       child.kill('SIGKILL');
       remove();
@@ -150,17 +135,10 @@ describe('graceful shutdown', () => {
 });
 
 describe('start-up errors', () => {
-  const start = (env: NodeJS.ProcessEnv) =>
-    new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['-r', 'ts-node/register', path.join(REPO_ROOT, 'service/main.ts')], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...env },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('exit', (code) => resolve({ code, stderr }));
-    });
+  const start = async (env: NodeJS.ProcessEnv) => {
+    const p = spawnTs('service/main.ts', env);
+    return { code: await p.exited, stderr: p.stderr() };
+  };
 
   it('should exit 1 with one line naming the bad variable', async function () {
     this.timeout(30_000);
