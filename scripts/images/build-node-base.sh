@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds a local Node 20 base image for machines that cannot pull from a registry: a Debian
+# bookworm root file system from debootstrap, plus this machine's own node binary, npm and
+# headers (node links only against glibc and libstdc++). Reused while its inputs are unchanged.
+# Usage: build-node-base.sh [IMAGE]   (default local/node:20-bookworm-slim)
+set -euo pipefail
+
+if [[ $# -gt 1 ]]; then
+  echo "usage: $0 [IMAGE]" >&2
+  exit 2
+fi
+image=${1:-local/node:20-bookworm-slim}
+node_bin=$(command -v node)
+npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
+headers=/usr/include/node
+for path in "$node_bin" "$npm_dir/package.json" "$headers/node.h"; do
+  [[ -e "$path" ]] || { echo "missing $path: this script copies the machine's Node 20 into the image" >&2; exit 1; }
+done
+
+recipe=$( { sha256sum "$0" "$node_bin"; cat "$npm_dir/package.json"; } | sha256sum | cut -c1-16)
+if [[ "$(docker image inspect --format '{{index .Config.Labels "org.swarm-platform.recipe"}}' "$image" 2>/dev/null)" == "$recipe" ]]; then
+  echo "$image is up to date ($recipe)"
+  exit 0
+fi
+
+command -v debootstrap >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+debootstrap --variant=minbase bookworm "$work/rootfs" http://deb.debian.org/debian >/dev/null
+tar -C "$work/rootfs" -c . | docker import - local/debian:bookworm >/dev/null
+
+mkdir -p "$work/ctx/usr/local/bin" "$work/ctx/usr/local/lib/node_modules" "$work/ctx/usr/local/include"
+cp "$node_bin" "$work/ctx/usr/local/bin/node"
+cp -a "$npm_dir" "$work/ctx/usr/local/lib/node_modules/npm"
+cp -a "$headers" "$work/ctx/usr/local/include/node"
+cp /etc/ssl/certs/ca-certificates.crt "$work/ctx/machine-ca.crt"
+cat >"$work/ctx/Dockerfile" <<DOCKERFILE
+FROM local/debian:bookworm
+COPY usr/ /usr/
+# The machine's CA bundle, apart from Debian's, so installing ca-certificates cannot replace it.
+COPY machine-ca.crt /usr/local/share/machine-ca.crt
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \\
+ && groupadd --gid 1000 node && useradd --uid 1000 --gid node --create-home node
+ENV NODE_EXTRA_CA_CERTS=/usr/local/share/machine-ca.crt npm_config_cafile=/usr/local/share/machine-ca.crt npm_config_nodedir=/usr/local
+LABEL org.swarm-platform.recipe=$recipe
+CMD ["node"]
+DOCKERFILE
+DOCKER_BUILDKIT=0 docker build -q -t "$image" "$work/ctx" >/dev/null
+echo "$image built ($recipe): $(docker image inspect --format '{{.Size}}' "$image" | awk '{ printf "%.0f MB", $1 / 1e6 }')"
