@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { REPO_ROOT } from '../helpers/processes';
+
+// The service image, built from stack/Dockerfile on the offline base that
+// scripts/images/build-node-base.sh makes, and run the way the stack runs it.
+const IMAGE = 'local/swarm-platform-app:e2e';
+const COMMIT = 'e2e0001';
+// The classic builder: it resolves the locally built base images, and needs no buildx plugin.
+const run = (command: string, args: string[], timeoutMs = 60_000) =>
+  execFileSync(command, args, {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: timeoutMs,
+    env: { ...process.env, DOCKER_BUILDKIT: '0' },
+  }).trim();
+
+describe('service image (e2e)', function () {
+  this.timeout(120_000);
+  const name = `image-e2e-${process.pid}`;
+  const volume = `${name}-data`;
+  let base = '';
+
+  before(function () {
+    this.timeout(20 * 60_000); // a fresh machine debootstraps and compiles better-sqlite3
+    run('bash', ['scripts/images/build-node-base.sh'], 10 * 60_000);
+    run('docker', ['build', '-q', '-f', 'stack/Dockerfile', '--target', 'app',
+      '--build-arg', 'NODE_IMAGE=local/node:20-bookworm-slim', '--build-arg', 'RUNTIME_IMAGE=local/debian:bookworm',
+      '--build-arg', 'VERSION=0.1.0', '--build-arg', `GIT_COMMIT=${COMMIT}`, '-t', IMAGE, '.'], 10 * 60_000);
+    const size = Number(run('docker', ['image', 'inspect', '--format', '{{.Size}}', IMAGE]));
+    console.log(`      image ${IMAGE}: ${Math.round(size / 1e6)} MB`);
+  });
+
+  after(() => {
+    spawnSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
+    spawnSync('docker', ['volume', 'rm', volume], { stdio: 'ignore' });
+  });
+
+  const startContainer = async () => {
+    run('docker', ['run', '-d', '--name', name, '--read-only', '--tmpfs', '/tmp', '-v', `${volume}:/app/data`, '-p', '127.0.0.1::3000', '-p', '127.0.0.1::9464', IMAGE]);
+    const port = (inner: number) => Number(run('docker', ['port', name, `${inner}/tcp`]).split('\n')[0]?.split(':').pop());
+    base = `http://127.0.0.1:${port(3000)}`;
+    const deadline = Date.now() + 60_000;
+    while (run('docker', ['inspect', '--format', '{{.State.Health.Status}}', name]) !== 'healthy') {
+      if (Date.now() > deadline) throw new Error(`not healthy: ${run('docker', ['logs', name])}`);
+      await sleep(500);
+    }
+    return { metrics: `http://127.0.0.1:${port(9464)}` };
+  };
+
+  it('should run as the unprivileged node user with a node-only health check and OCI labels', () => {
+    const config = JSON.parse(run('docker', ['image', 'inspect', '--format', '{{json .Config}}', IMAGE]));
+    expect(config.User).to.equal('node');
+    expect(config.Healthcheck.Test.slice(0, 2)).to.deep.equal(['CMD', 'node']);
+    expect(config.Cmd.slice(0, 1)).to.deep.equal(['node']);
+    expect(config.Labels).to.include({ 'org.opencontainers.image.revision': COMMIT, 'org.opencontainers.image.version': '0.1.0' });
+  });
+
+  it('should turn healthy on a read-only root file system and serve, with its build in app_info', async () => {
+    const { metrics } = await startContainer();
+    expect(run('docker', ['exec', name, 'id', '-u'])).to.equal('1000');
+    expect((await fetch(`${base}/hello`)).status).to.equal(200);
+    const put = await fetch(`${base}/hello/Zoe`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{"dateOfBirth":"2000-01-01"}' });
+    expect(put.status).to.equal(204);
+    expect(await (await fetch(`${metrics}/metrics`)).text()).to.include(`app_info{version="0.1.0",commit="${COMMIT}"} 1`);
+  });
+
+  it('should drain and exit 0 on docker stop, and keep its data in the volume', async () => {
+    run('docker', ['stop', '-t', '20', name], 30_000);
+    expect(run('docker', ['inspect', '--format', '{{.State.ExitCode}}', name])).to.equal('0');
+    expect(run('docker', ['logs', name])).to.include('"msg":"stopped"');
+    run('docker', ['rm', name]);
+    await startContainer();
+    expect((await fetch(`${base}/hello/Zoe`)).status).to.equal(200);
+  });
+});
