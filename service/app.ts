@@ -29,8 +29,7 @@ export function createApp({ config, store, logger, registry, readiness, today }:
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false); // answers are computed per day; a stale validator would be wrong
 
-  app.use(requestLogging(app, logger));
-  app.use(httpMetrics({ registry, version: config.version, commit: config.commit }));
+  app.use(requestLogging(app, logger, httpMetrics({ registry, version: config.version, commit: config.commit })));
   // HSTS covers HTTPS behind the proxy; upgrading requests would break /docs on plain-HTTP localhost.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(probeRoutes(readiness));

@@ -234,8 +234,8 @@ export function decide({ spec, currentReplicas, tasks, history, nowMs }: Decisio
       desired = limit;
       reason = 'RateLimitedUp';
       message = `${raw.message}; limited to ${limit} by the scale-up rate policies`;
-    } else if (reason === 'Steady' || reason === 'StabilizedUp') {
-      reason = reason === 'Steady' ? 'ScaleUp' : reason;
+    } else if (reason === 'Steady') {
+      reason = 'ScaleUp';
     }
   } else if (desired < currentReplicas) {
     const limit = rateLimit(spec.scaleDown, 'down', currentReplicas, events, nowMs);
@@ -243,8 +243,8 @@ export function decide({ spec, currentReplicas, tasks, history, nowMs }: Decisio
       desired = limit;
       reason = 'RateLimitedDown';
       message = `${raw.message}; limited to ${limit} by the scale-down rate policies`;
-    } else if (reason === 'Steady' || reason === 'StabilizedDown') {
-      reason = reason === 'Steady' ? 'ScaleDown' : reason;
+    } else if (reason === 'Steady') {
+      reason = 'ScaleDown';
     }
   }
 

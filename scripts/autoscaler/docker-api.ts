@@ -96,7 +96,8 @@ export function createDockerApi(dockerHost: string, timeoutMs = 10_000): DockerA
   const filters = (value: Record<string, string[]>) => encodeURIComponent(JSON.stringify(value));
 
   return {
-    listManagedServices: () => call<SwarmService[]>('GET', `/services?filters=${filters({ label: ['autoscaler.enable=true'] })}`),
+    // By the key only: whether its value means "managed" is readServiceLabels' one decision.
+    listManagedServices: () => call<SwarmService[]>('GET', `/services?filters=${filters({ label: ['autoscaler.enable'] })}`),
     inspectService: (id) => call<SwarmService>('GET', `/services/${encodeURIComponent(id)}`),
     runningTasks: async (serviceId) => {
       const tasks = await call<SwarmTask[]>('GET', `/tasks?filters=${filters({ service: [serviceId], 'desired-state': ['running'] })}`);

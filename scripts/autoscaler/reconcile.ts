@@ -1,7 +1,7 @@
 // One tick of the loop: fetch each managed service's state and samples, decide, act, record.
 // Every failure is caught, logged and counted per service; nothing here stops the loop.
 import type { Logger } from 'pino';
-import { decide, type ScalingHistory } from './decision';
+import { decide, EMPTY_HISTORY, type ScalingHistory } from './decision';
 import { DockerApiError, type DockerApi, type SwarmService } from './docker-api';
 import { readServiceLabels } from './labels';
 import type { AutoscalerMetrics } from './metrics';
@@ -93,7 +93,7 @@ async function reconcileService(deps: ReconcileDeps, service: SwarmService, nowM
     spec: { ...policy.spec, tolerance: settings.tolerance },
     currentReplicas,
     tasks: samples,
-    history: deps.histories.get(service.ID) ?? { recommendations: [], events: [] },
+    history: deps.histories.get(service.ID) ?? EMPTY_HISTORY,
     nowMs,
   });
   deps.histories.set(service.ID, decision.history);

@@ -1,6 +1,4 @@
 import http from 'node:http';
-import { performance } from 'node:perf_hooks';
-import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Label value shared by every request no route matched, so raw paths never become labels. */
@@ -15,8 +13,11 @@ export interface HttpMetricsOptions {
   commit: string;
 }
 
-/** Registers the service's metrics on `registry` and returns the middleware that records requests. */
-export function httpMetrics({ registry, version, commit }: HttpMetricsOptions): RequestHandler {
+/** Records one answered request: method, route template, status code and seconds taken. */
+export type RecordRequest = (method: string, route: string, statusCode: number, seconds: number) => void;
+
+/** Registers the service's metrics on `registry` and returns the function that records requests. */
+export function httpMetrics({ registry, version, commit }: HttpMetricsOptions): RecordRequest {
   collectDefaultMetrics({ register: registry });
   const labelNames = ['method', 'route', 'status_code'] as const;
   const requests = new Counter({
@@ -57,15 +58,10 @@ export function httpMetrics({ registry, version, commit }: HttpMetricsOptions): 
     return series;
   };
 
-  return (req, res, next) => {
-    const started = performance.now();
-    res.once('finish', () => {
-      const method = KNOWN_METHODS.has(req.method) ? req.method : 'OTHER';
-      const series = seriesFor(method, routeTemplate(req), String(res.statusCode));
-      series.count();
-      series.observe((performance.now() - started) / 1000);
-    });
-    next();
+  return (method, route, statusCode, seconds) => {
+    const series = seriesFor(KNOWN_METHODS.has(method) ? method : 'OTHER', route, String(statusCode));
+    series.count();
+    series.observe(seconds);
   };
 }
 

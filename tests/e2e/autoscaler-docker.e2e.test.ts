@@ -56,6 +56,17 @@ describe('Docker Engine API client (real Swarm)', () => {
     expect((await api.inspectService(service.ID)).Spec.Mode.Replicated?.Replicas).to.equal(2);
   });
 
+  it('should list a service whatever the spelling of its enable label, leaving the verdict to the label parser', async () => {
+    const upper = `${name}-upper`;
+    docker('service', 'create', '--detach', '--quiet', '--name', upper, '--replicas', '0', '--label', 'autoscaler.enable=TRUE', '--label', 'autoscaler.max=2', IMAGE);
+    try {
+      const listed = await waitFor('the TRUE-labelled service', async () => (await api.listManagedServices()).find((s) => s.Spec.Name === upper));
+      expect(listed.Spec.Labels).to.include({ 'autoscaler.enable': 'TRUE' });
+    } finally {
+      execFileSync('docker', ['service', 'rm', upper], { stdio: 'ignore' });
+    }
+  });
+
   it('should report a removed service as not found', async () => {
     let error: unknown;
     await api.inspectService('no-such-service-id').catch((e: unknown) => (error = e));

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export const REPO_ROOT = path.resolve(__dirname, '../..');
+import { REPO_ROOT } from '../../bench/lib/service-process';
+
+export { REPO_ROOT };
 
 export interface TsProcess {
   child: ChildProcess;

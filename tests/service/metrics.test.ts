@@ -120,6 +120,9 @@ describe('request logging', () => {
       release();
       const line = t.logLines.find((l) => l.reqId === 'gone-1');
       expect(line).to.deep.include({ aborted: true, route: '/hello/:username' });
+      // Metrics count answered requests only.
+      const counted = (await t.registry.getSingleMetric('http_requests_total')?.get())?.values ?? [];
+      expect(counted.filter((v) => v.labels.route === '/hello/:username')).to.deep.equal([]);
     } finally {
       release();
       server.close();
