@@ -6,6 +6,9 @@ export function createAutoscalerMetrics(registry: Registry) {
   return {
     currentReplicas: new Gauge({ name: 'autoscaler_current_replicas', help: 'Replicas a managed service is set to.', labelNames: ['service'], registers }),
     desiredReplicas: new Gauge({ name: 'autoscaler_desired_replicas', help: 'Replicas the last decision asked for.', labelNames: ['service'], registers }),
+    // The bounds, so alerts and dashboards can tell a service that cannot grow any further.
+    minReplicas: new Gauge({ name: 'autoscaler_min_replicas', help: 'Fewest replicas a managed service may have.', labelNames: ['service'], registers }),
+    maxReplicas: new Gauge({ name: 'autoscaler_max_replicas', help: 'Most replicas a managed service may have.', labelNames: ['service'], registers }),
     metricValue: new Gauge({ name: 'autoscaler_metric_value', help: 'Average metric per running task used by the last decision.', labelNames: ['service'], registers }),
     metricTarget: new Gauge({ name: 'autoscaler_metric_target', help: 'Target average metric per running task.', labelNames: ['service'], registers }),
     scaleEvents: new Counter({ name: 'autoscaler_scale_events_total', help: 'Replica changes made, by direction.', labelNames: ['service', 'direction'], registers }),

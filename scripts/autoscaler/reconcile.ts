@@ -99,6 +99,8 @@ async function reconcileService(deps: ReconcileDeps, service: SwarmService, nowM
   deps.histories.set(service.ID, decision.history);
   metrics.currentReplicas.set({ service: name }, currentReplicas);
   metrics.desiredReplicas.set({ service: name }, decision.desiredReplicas);
+  metrics.minReplicas.set({ service: name }, policy.spec.minReplicas);
+  metrics.maxReplicas.set({ service: name }, policy.spec.maxReplicas);
   metrics.metricTarget.set({ service: name }, policy.spec.target);
   if (decision.metricValue !== undefined) metrics.metricValue.set({ service: name }, decision.metricValue);
   log.info(

@@ -1,9 +1,7 @@
 import { expect } from 'chai';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import type { ScalingHistory } from '../../scripts/autoscaler/decision';
@@ -13,22 +11,13 @@ import { createPrometheus } from '../../scripts/autoscaler/prometheus';
 import { reconcileOnce, type ReconcileDeps } from '../../scripts/autoscaler/reconcile';
 import { tempDir } from '../helpers/databases';
 import { capturingLogger } from '../helpers/logger';
+import { startPrometheus, until, type PrometheusProcess } from '../helpers/real-prometheus';
 
 // The reconcile step against real components: Debian's Prometheus on 127.0.0.1 scraping an
 // exporter this test controls (per-task CPU counters for the tasks of a real Swarm service),
 // and the single-node Swarm that scripts/ci/start-docker.sh starts.
 const IMAGE = 'autoscaler-test/busybox:1';
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 /** Serves process_cpu_seconds_total for each running task of a service, growing at `coresPerTask`. */
 function cpuExporter(api: DockerApi, serviceName: () => string) {
@@ -56,38 +45,22 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
   const name = `asrec-${process.pid}`;
   const temp = tempDir('autoscaler-e2e-');
   const exporter = cpuExporter(api, () => name);
-  let prometheusProcess: ChildProcess | undefined;
-  let prometheusUrl = '';
+  let prometheus: PrometheusProcess;
   let deps: ReconcileDeps;
   let logLines: Record<string, unknown>[];
   let registry: Registry;
 
   const replicas = async () => (await api.inspectService(name)).Spec.Mode.Replicated?.Replicas ?? -1;
-  const startPrometheus = async (port: number, exporterPort: number) => {
-    const config = path.join(temp.dir, 'prometheus.yml');
-    writeFileSync(
-      config,
-      `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: tasks\n    static_configs:\n      - targets: ['127.0.0.1:${exporterPort}']\n`,
-    );
-    prometheusProcess = spawn(
-      'prometheus',
-      [`--config.file=${config}`, `--storage.tsdb.path=${path.join(temp.dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`],
-      { stdio: 'ignore' },
-    );
-    await until('Prometheus to be ready', async () => ((await fetch(`${prometheusUrl}/-/ready`).catch(() => undefined))?.ok ? true : undefined), 30_000);
-  };
   const tick = () => reconcileOnce(deps, Date.now());
   const errorCount = async () => ((await registry.getSingleMetric('autoscaler_errors_total')?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
 
   before(async () => {
     await new Promise<void>((resolve) => exporter.server.listen(0, '127.0.0.1', resolve));
     const exporterPort = (exporter.server.address() as AddressInfo).port;
-    const probe = http.createServer().listen(0, '127.0.0.1');
-    await new Promise((resolve) => probe.once('listening', resolve));
-    const prometheusPort = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
-    prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
-    await startPrometheus(prometheusPort, exporterPort);
+    prometheus = await startPrometheus(
+      temp.dir,
+      `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: tasks\n    static_configs:\n      - targets: ['127.0.0.1:${exporterPort}']\n`,
+    );
 
     docker('service', 'create', '--detach', '--quiet', '--name', name, '--replicas', '1', '--limit-cpu', '1',
       '--label', 'autoscaler.enable=true', '--label', 'autoscaler.max=4', '--label', 'autoscaler.cpu.target=0.5',
@@ -99,7 +72,7 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
     registry = new Registry();
     deps = {
       docker: api,
-      prometheus: createPrometheus(prometheusUrl),
+      prometheus: createPrometheus(prometheus.url),
       logger: captured.logger,
       metrics: createAutoscalerMetrics(registry),
       settings: { tolerance: 0.1, dryRun: false, cpuMetric: 'process', rateWindow: '5s', updateAttempts: 3 },
@@ -108,7 +81,7 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
   });
 
   after(async () => {
-    prometheusProcess?.kill('SIGKILL');
+    prometheus?.stop();
     exporter.server.close();
     execFileSync('docker', ['service', 'rm', name], { stdio: 'ignore' });
     temp.remove();
@@ -136,6 +109,9 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
     const metricsText = await registry.metrics();
     expect(metricsText).to.match(new RegExp(`autoscaler_scale_events_total\\{service="${name}",direction="up"\\} 1`));
     expect(metricsText).to.match(new RegExp(`autoscaler_scale_events_total\\{service="${name}",direction="down"\\} 1`));
+    // The bounds the ServiceAtMaxReplicas alert compares against.
+    expect(metricsText).to.match(new RegExp(`autoscaler_max_replicas\\{service="${name}"\\} 4`));
+    expect(metricsText).to.match(new RegExp(`autoscaler_min_replicas\\{service="${name}"\\} 1`));
   });
 
   it('should retry an update refused because the service changed meanwhile', async () => {
@@ -228,7 +204,7 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
   });
 
   it('should leave replicas unchanged when Prometheus is stopped, and count the error', async () => {
-    prometheusProcess?.kill('SIGKILL');
+    prometheus?.stop();
     await sleep(500);
     docker('service', 'update', '--detach', '--quiet', '--rollback', name); // end the slow rolling update
     await until('the service to settle', async () => (['updating', 'rollback_started'].includes((await api.inspectService(name)).UpdateStatus?.State ?? '') ? undefined : true), 60_000);
