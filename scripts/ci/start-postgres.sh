@@ -35,6 +35,8 @@ psql_admin() { runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -d postgres -tA
 if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '${role}'")" ]]; then
   psql_admin -c "CREATE ROLE ${role} LOGIN PASSWORD '${password}'" >&2
 fi
+# CREATEDB: the backup and restore tests work on a database of their own.
+psql_admin -c "ALTER ROLE ${role} CREATEDB" >&2
 if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '${database}'")" ]]; then
   psql_admin -c "CREATE DATABASE ${database} OWNER ${role}" >&2
 fi
