@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Static validators that need Debian tools (npm run test:config). Each check names itself and
-# the run fails if any check fails.
+# the run fails if any check fails. No Docker daemon is needed: `docker stack config` and
+# `docker-compose config` only render files.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -9,20 +10,55 @@ if [[ $# -ne 0 ]]; then
   exit 2
 fi
 
-required_tools=(shellcheck)
-for tool in "${required_tools[@]}"; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "test:config needs $tool (apt-get install $tool)" >&2; exit 1; }
+declare -A package_of=([shellcheck]=shellcheck [yamllint]=yamllint [promtool]=prometheus [amtool]=prometheus-alertmanager
+  [docker]=docker.io [docker-compose]=docker-compose)
+for tool in "${!package_of[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "test:config needs $tool (apt-get install ${package_of[$tool]})" >&2; exit 1; }
 done
 
 failed=0
 check() {
   local name=$1
   shift
-  if "$@"; then echo "ok: $name"; else echo "FAILED: $name" >&2; failed=1; fi
+  local output
+  if output=$("$@" 2>&1); then
+    echo "ok: $name"
+  else
+    echo "FAILED: $name" >&2
+    echo "$output" >&2
+    failed=1
+  fi
 }
 
-mapfile -t shell_scripts < <(git ls-files --cached --others --exclude-standard '*.sh' .ci/run)
+tracked() { git ls-files --cached --others --exclude-standard "$@"; }
+
+mapfile -t shell_scripts < <(tracked '*.sh' .ci/run)
 check "shellcheck (${#shell_scripts[@]} scripts)" shellcheck -x "${shell_scripts[@]}"
+
+mapfile -t yaml_files < <(tracked '*.yml' '*.yaml' .drone.yml | sort -u)
+check "yamllint (${#yaml_files[@]} files)" yamllint --strict -c scripts/ci/yamllint.yml "${yaml_files[@]}"
+
+# Every stack file renders twice: with no settings at all (the defaults after ":-") and with the
+# documented example settings.
+stacks=(stack/app.yml stack/proxy.yml stack/monitoring.yml stack/db.yml stack/autoscaler.yml)
+render_with_example() { (set -a; . stack/.env.example; set +a; docker stack config -c "$1" >/dev/null); }
+render_bare() { env -i PATH="$PATH" HOME="$HOME" docker stack config -c "$1" >/dev/null; }
+for stack_file in "${stacks[@]}"; do
+  check "docker stack config $stack_file (defaults)" render_bare "$stack_file"
+  check "docker stack config $stack_file (stack/.env.example)" render_with_example "$stack_file"
+done
+check "docker-compose config stack/compose.yaml" docker-compose -f stack/compose.yaml config -q
+
+check "promtool check config stack/prometheus/prometheus.yml" promtool check config --syntax-only stack/prometheus/prometheus.yml
+check "promtool check config stack/prometheus/prometheus.compose.yml" promtool check config --syntax-only stack/prometheus/prometheus.compose.yml
+check "promtool check rules" promtool check rules stack/prometheus/rules/*.yml
+check "promtool test rules" promtool test rules stack/prometheus/tests/*.test.yml
+
+check "amtool check-config stack/alertmanager/alertmanager.yml" amtool check-config stack/alertmanager/alertmanager.yml
+for template in platform.title platform.text; do
+  check "amtool template render $template" amtool template render \
+    --template.glob='stack/alertmanager/templates/*.tmpl' --template.text="{{ template \"$template\" . }}"
+done
 
 if [[ $failed -ne 0 ]]; then exit 1; fi
 echo "test:config: all checks passed"
