@@ -17,6 +17,24 @@ const run = (command: string, args: string[], timeoutMs = 60_000) =>
     env: { ...process.env, DOCKER_BUILDKIT: '0' },
   }).trim();
 
+/** Builds one target of stack/Dockerfile on the offline bases and reports its size. */
+function buildImage(target: 'app' | 'autoscaler', tag: string) {
+  run('docker', ['build', '-q', '-f', 'stack/Dockerfile', '--target', target,
+    '--build-arg', 'NODE_IMAGE=local/node:20-bookworm-slim', '--build-arg', 'RUNTIME_IMAGE=local/debian:bookworm',
+    '--build-arg', 'VERSION=0.1.0', '--build-arg', `GIT_COMMIT=${COMMIT}`, '-t', tag, '.'], 10 * 60_000);
+  const size = Number(run('docker', ['image', 'inspect', '--format', '{{.Size}}', tag]));
+  console.log(`      image ${tag}: ${Math.round(size / 1e6)} MB`);
+}
+
+/** Waits for the container's HEALTHCHECK to pass, bounded. */
+async function untilHealthy(name: string) {
+  const deadline = Date.now() + 60_000;
+  while (run('docker', ['inspect', '--format', '{{.State.Health.Status}}', name]) !== 'healthy') {
+    if (Date.now() > deadline) throw new Error(`not healthy: ${run('docker', ['logs', name])}`);
+    await sleep(500);
+  }
+}
+
 describe('service image (e2e)', function () {
   this.timeout(120_000);
   const name = `image-e2e-${process.pid}`;
@@ -26,11 +44,7 @@ describe('service image (e2e)', function () {
   before(function () {
     this.timeout(20 * 60_000); // a fresh machine debootstraps and compiles better-sqlite3
     run('bash', ['scripts/images/build-node-base.sh'], 10 * 60_000);
-    run('docker', ['build', '-q', '-f', 'stack/Dockerfile', '--target', 'app',
-      '--build-arg', 'NODE_IMAGE=local/node:20-bookworm-slim', '--build-arg', 'RUNTIME_IMAGE=local/debian:bookworm',
-      '--build-arg', 'VERSION=0.1.0', '--build-arg', `GIT_COMMIT=${COMMIT}`, '-t', IMAGE, '.'], 10 * 60_000);
-    const size = Number(run('docker', ['image', 'inspect', '--format', '{{.Size}}', IMAGE]));
-    console.log(`      image ${IMAGE}: ${Math.round(size / 1e6)} MB`);
+    buildImage('app', IMAGE);
   });
 
   after(() => {
@@ -42,11 +56,7 @@ describe('service image (e2e)', function () {
     run('docker', ['run', '-d', '--name', name, '--read-only', '--tmpfs', '/tmp', '-v', `${volume}:/app/data`, '-p', '127.0.0.1::3000', '-p', '127.0.0.1::9464', IMAGE]);
     const port = (inner: number) => Number(run('docker', ['port', name, `${inner}/tcp`]).split('\n')[0]?.split(':').pop());
     base = `http://127.0.0.1:${port(3000)}`;
-    const deadline = Date.now() + 60_000;
-    while (run('docker', ['inspect', '--format', '{{.State.Health.Status}}', name]) !== 'healthy') {
-      if (Date.now() > deadline) throw new Error(`not healthy: ${run('docker', ['logs', name])}`);
-      await sleep(500);
-    }
+    await untilHealthy(name);
     return { metrics: `http://127.0.0.1:${port(9464)}` };
   };
 
@@ -74,5 +84,36 @@ describe('service image (e2e)', function () {
     run('docker', ['rm', name]);
     await startContainer();
     expect((await fetch(`${base}/hello/Zoe`)).status).to.equal(200);
+  });
+});
+
+describe('autoscaler image (e2e)', function () {
+  this.timeout(120_000);
+  const AUTOSCALER_IMAGE = 'local/swarm-platform-autoscaler:e2e';
+  const name = `autoscaler-image-e2e-${process.pid}`;
+
+  before(function () {
+    this.timeout(10 * 60_000); // shares the build stage with the service image just built
+    buildImage('autoscaler', AUTOSCALER_IMAGE);
+  });
+
+  after(() => {
+    spawnSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
+  });
+
+  it('should refuse bad settings with exit 1 and one line', () => {
+    const result = spawnSync('docker', ['run', '--rm', '--read-only', '-e', 'PROMETHEUS_URL=ftp://x', AUTOSCALER_IMAGE], { encoding: 'utf8', timeout: 30_000 });
+    expect(result.status).to.equal(1);
+    expect(result.stderr.trim().split('\n')).to.have.length(1);
+    expect(result.stderr).to.include('PROMETHEUS_URL');
+  });
+
+  it('should run unprivileged and read-only, stay healthy while Prometheus is unreachable, and stop with exit 0', async () => {
+    // Nothing listens on 127.0.0.1:9 inside the container: every tick fails and is counted.
+    run('docker', ['run', '-d', '--name', name, '--read-only', '-e', 'PROMETHEUS_URL=http://127.0.0.1:9', '-e', 'AUTOSCALER_INTERVAL=1s', AUTOSCALER_IMAGE]);
+    await untilHealthy(name);
+    expect(run('docker', ['exec', name, 'id', '-u'])).to.equal('1000');
+    run('docker', ['stop', '-t', '20', name], 30_000);
+    expect(run('docker', ['inspect', '--format', '{{.State.ExitCode}}', name])).to.equal('0');
   });
 });
