@@ -6,6 +6,7 @@ import path from 'node:path';
 import { tempDir } from '../helpers/databases';
 import { startPrometheus, until, type PrometheusProcess } from '../helpers/real-prometheus';
 import { STACK_DIR } from '../helpers/stack';
+import { removeSwarmNetwork } from '../helpers/swarm';
 
 // stack/prometheus/prometheus.yml as shipped, in Debian's real Prometheus, discovering the tasks
 // and nodes of the real Swarm that scripts/ci/start-docker.sh starts. Prometheus runs on the host
@@ -57,13 +58,10 @@ describe('Prometheus service discovery on the real Swarm (e2e)', function () {
     }, 90_000, 1000);
   });
 
-  after(() => {
+  after(async () => {
     prometheus?.stop();
     spawnSync('docker', ['service', 'rm', scraped, unlabelled], { stdio: 'ignore' });
-    if (createdNetwork) {
-      // The network goes once its tasks have; bounded wait.
-      for (let i = 0; i < 20 && spawnSync('docker', ['network', 'rm', NETWORK], { stdio: 'ignore' }).status !== 0; i++) execFileSync('sleep', ['1']);
-    }
+    if (createdNetwork) await removeSwarmNetwork(NETWORK);
     temp.remove();
   });
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { REPO_ROOT } from '../helpers/processes';
 import { until } from '../helpers/real-prometheus';
+import { removeSwarmNetwork } from '../helpers/swarm';
 
 // scripts/deploy.sh puts all five stack files on the real single-node Swarm, so the daemon itself
 // accepts every service spec, network, secret and config (which `docker stack config` cannot
@@ -53,10 +54,7 @@ describe('scripts/deploy.sh on the real Swarm (e2e)', function () {
     // Configs of removed stacks linger until nothing uses them.
     const configs = docker('config', 'ls', '-q', '--filter', 'label=com.docker.stack.namespace');
     if (configs) spawnSync('docker', ['config', 'rm', ...configs.split('\n')], { stdio: 'ignore' });
-    for (const network of NETWORKS.filter((name) => !networksBefore.has(name))) {
-      const gone = () => spawnSync('docker', ['network', 'rm', network], { stdio: 'ignore' }).status === 0 || spawnSync('docker', ['network', 'inspect', network], { stdio: 'ignore' }).status !== 0;
-      await until(`network ${network} to be removed`, async () => (gone() ? true : undefined), 30_000, 1000).catch(() => undefined);
-    }
+    for (const network of NETWORKS.filter((name) => !networksBefore.has(name))) await removeSwarmNetwork(network).catch(() => undefined);
   });
 
   it('refuses in one line, deploying nothing, while a secret is missing', () => {
