@@ -11,7 +11,7 @@ if [[ $# -ne 0 ]]; then
 fi
 
 declare -A package_of=([shellcheck]=shellcheck [yamllint]=yamllint [promtool]=prometheus [amtool]=prometheus-alertmanager
-  [docker]=docker.io [docker-compose]=docker-compose)
+  [docker]=docker.io [docker-compose]=docker-compose [ansible-playbook]=ansible [ansible-lint]=ansible-lint)
 for tool in "${!package_of[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || { echo "test:config needs $tool (apt-get install ${package_of[$tool]})" >&2; exit 1; }
 done
@@ -35,7 +35,7 @@ tracked() { git ls-files --cached --others --exclude-standard "$@"; }
 mapfile -t shell_scripts < <(tracked '*.sh' .ci/run)
 check "shellcheck (${#shell_scripts[@]} scripts)" shellcheck -x "${shell_scripts[@]}"
 
-mapfile -t yaml_files < <(tracked '*.yml' '*.yaml' .drone.yml | sort -u)
+mapfile -t yaml_files < <(tracked '*.yml' '*.yaml' .drone.yml '*.ansible-lint' | sort -u)
 check "yamllint (${#yaml_files[@]} files)" yamllint --strict -c scripts/ci/yamllint.yml "${yaml_files[@]}"
 
 # Every stack file renders twice: with no settings at all (the defaults after ":-") and with the
@@ -59,6 +59,14 @@ for template in platform.title platform.text; do
   check "amtool template render $template" amtool template render \
     --template.glob='stack/alertmanager/templates/*.tmpl' --template.text="{{ template \"$template\" . }}"
 done
+
+# Ansible: the playbooks parse, and ansible-lint's production profile (provisioning/.ansible-lint)
+# passes, offline: the roles are here and community.docker comes with Debian's ansible.
+syntax_check() { (cd provisioning && ANSIBLE_CONFIG=ansible.cfg ansible-playbook --syntax-check -i inventories/example/hosts.yml "$1"); }
+for playbook in site.yml deploy.yml maintenance.yml; do
+  check "ansible-playbook --syntax-check $playbook" syntax_check "$playbook"
+done
+check "ansible-lint --profile production" bash -c 'cd provisioning && ansible-lint --profile production --nocolor'
 
 if [[ $failed -ne 0 ]]; then exit 1; fi
 echo "test:config: all checks passed"
