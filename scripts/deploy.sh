@@ -35,6 +35,12 @@ fi
 command -v docker >/dev/null 2>&1 || fail "needs the docker command"
 [[ $(docker info --format '{{.Swarm.ControlAvailable}}' 2>/dev/null) == true ]] || fail "this node is not a Swarm manager (docker swarm init, or run it on a manager)"
 
+# The group that may use the Docker socket, for Prometheus and the autoscaler.
+if [[ -z ${DOCKER_GID:-} ]] && getent group docker >/dev/null; then
+  DOCKER_GID=$(getent group docker | cut -d: -f3)
+  export DOCKER_GID
+fi
+
 # Every config file a stack mounts: their hash names this revision unless CONFIG_VERSION is set.
 if [[ -z ${CONFIG_VERSION:-} ]]; then
   CONFIG_VERSION=$(find stack/prometheus stack/alertmanager stack/grafana stack/db -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)

@@ -1,30 +1,13 @@
 import { expect } from 'chai';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { REPO_ROOT } from '../helpers/processes';
+import { buildImage, E2E_COMMIT, runInRepo } from '../helpers/images';
 
 // The service image, built from stack/Dockerfile on the offline base that
 // scripts/images/build-node-base.sh makes, and run the way the stack runs it.
 const IMAGE = 'local/swarm-platform-app:e2e';
-const COMMIT = 'e2e0001';
-// The classic builder: it resolves the locally built base images, and needs no buildx plugin.
-const run = (command: string, args: string[], timeoutMs = 60_000) =>
-  execFileSync(command, args, {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: timeoutMs,
-    env: { ...process.env, DOCKER_BUILDKIT: '0' },
-  }).trim();
-
-/** Builds one target of stack/Dockerfile on the offline bases and reports its size. */
-function buildImage(target: 'app' | 'autoscaler', tag: string) {
-  run('docker', ['build', '-q', '-f', 'stack/Dockerfile', '--target', target,
-    '--build-arg', 'NODE_IMAGE=local/node:20-bookworm-slim', '--build-arg', 'RUNTIME_IMAGE=local/debian:bookworm',
-    '--build-arg', 'VERSION=0.1.0', '--build-arg', `GIT_COMMIT=${COMMIT}`, '-t', tag, '.'], 10 * 60_000);
-  const size = Number(run('docker', ['image', 'inspect', '--format', '{{.Size}}', tag]));
-  console.log(`      image ${tag}: ${Math.round(size / 1e6)} MB`);
-}
+const COMMIT = E2E_COMMIT;
+const run = runInRepo;
 
 /** Waits for the container's HEALTHCHECK to pass, bounded. */
 async function untilHealthy(name: string) {
@@ -43,7 +26,6 @@ describe('service image (e2e)', function () {
 
   before(function () {
     this.timeout(20 * 60_000); // a fresh machine debootstraps and compiles better-sqlite3
-    run('bash', ['scripts/images/build-node-base.sh'], 10 * 60_000);
     buildImage('app', IMAGE);
   });
 

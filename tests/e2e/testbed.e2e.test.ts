@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { buildImage } from '../helpers/images';
 import { REPO_ROOT } from '../helpers/processes';
 
 // The three-node test cluster (scripts/testbed) provisioned by provisioning/site.yml over SSH,
@@ -27,13 +28,14 @@ function recap(output: string): Map<string, Recap> {
   return hosts;
 }
 
-const sitePlaybook = () =>
-  spawnSync('ansible-playbook', ['-i', path.join(STATE, 'inventory.yml'), 'provisioning/site.yml'], {
+const playbook = (file: string, ...args: string[]) =>
+  spawnSync('ansible-playbook', ['-i', path.join(STATE, 'inventory.yml'), `provisioning/${file}`, ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     env: { ...process.env, ANSIBLE_CONFIG: 'provisioning/ansible.cfg', ANSIBLE_NOCOLOR: '1' },
     timeout: 10 * 60_000,
   });
+const sitePlaybook = () => playbook('site.yml');
 
 /** Whether a TCP connection from this machine to host:port opens within the time. */
 function connects(host: string, port: number, timeoutMs = 3000): Promise<boolean> {
@@ -136,12 +138,7 @@ describe('test cluster provisioned by Ansible (e2e)', function () {
     while (runningOn().length < 3 && Date.now() < deadline) execFileSync('sleep', ['1']);
     expect(runningOn()).to.deep.equal(NODES);
 
-    const run = spawnSync('ansible-playbook', ['-i', path.join(STATE, 'inventory.yml'), 'provisioning/maintenance.yml', '--limit', 'node2', '-e', 'maintenance_reboot=false'], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, ANSIBLE_CONFIG: 'provisioning/ansible.cfg', ANSIBLE_NOCOLOR: '1' },
-      timeout: 10 * 60_000,
-    });
+    const run = playbook('maintenance.yml', '--limit', 'node2', '-e', 'maintenance_reboot=false');
     expect(run.status, run.stdout.slice(-3000)).to.equal(0);
     expect(recap(run.stdout).get('node2')).to.include({ failed: 0, unreachable: 0 });
     expect(onNode('node1', 'docker', 'node', 'inspect', 'node2', '--format', '{{.Spec.Availability}} {{.Status.State}}')).to.equal('active ready');
@@ -150,6 +147,24 @@ describe('test cluster provisioned by Ansible (e2e)', function () {
     const after = runningOn();
     expect(after).to.have.length(3);
     expect(after, 'the task drained from node2 runs elsewhere (Swarm does not move it back)').to.not.include('node2');
+  });
+
+  it('deploys a stack with deploy.yml, waits until it converges, and changes nothing the second time', function () {
+    this.timeout(15 * 60_000);
+    // The autoscaler's stack: its image is ours, built here and loaded into the nodes' engines.
+    const image = 'local/swarm-platform-autoscaler:e2e';
+    if (spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status !== 0) buildImage('autoscaler', image);
+    for (const node of NODES) execFileSync('bash', ['-c', `docker save ${image} | docker exec -i ${container(node)} docker load -q`], { stdio: 'ignore', timeout: 120_000 });
+    const vars = JSON.stringify({ platform_stacks: ['autoscaler'], platform_settings: { REGISTRY: 'local' }, platform_image_tag: 'e2e', platform_converge_timeout: 180 });
+    const first = playbook('deploy.yml', '-e', vars);
+    expect(first.status, first.stdout.slice(-3000)).to.equal(0);
+    expect(onNode('node1', 'docker', 'service', 'ls', '--filter', 'name=autoscaler_autoscaler', '--format', '{{.Image}} {{.Replicas}}')).to.equal(`${image} 1/1`);
+    // The socket's group was read from the node, so the autoscaler can use the Docker API.
+    const gid = onNode('node1', 'getent', 'group', 'docker').split(':')[2];
+    expect(onNode('node1', 'docker', 'service', 'inspect', 'autoscaler_autoscaler', '--format', '{{.Spec.TaskTemplate.ContainerSpec.User}}')).to.equal(`1000:${gid}`);
+    const second = playbook('deploy.yml', '-e', vars);
+    expect(second.status, second.stdout.slice(-3000)).to.equal(0);
+    expect(recap(second.stdout).get('node1')).to.include({ changed: 0, failed: 0 });
   });
 
   it('is removed entirely by testbed:down', function () {
