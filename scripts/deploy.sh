@@ -56,8 +56,8 @@ done
 
 # External secrets of the chosen stacks, read from the files so the list cannot drift.
 mapfile -t needed < <(for stack in "${stacks[@]}"; do
-  docker stack config -c "stack/$stack.yml" 2>/dev/null |
-    awk '/^secrets:/ { on = 1; next } /^[^ ]/ { on = 0 } on && /^  [a-z_]+:$/ { sub(/:$/, "", $1); print $1 }'
+  # The top-level secrets block of the file itself: older clients have no `docker stack config`.
+  awk '/^secrets:/ { on = 1; next } /^[^ #]/ { on = 0 } on && /^  [a-z_]+:$/ { sub(/:$/, "", $1); print $1 }' "stack/$stack.yml"
 done | sort -u)
 missing=()
 for secret in "${needed[@]}"; do

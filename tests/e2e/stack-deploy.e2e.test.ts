@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { REPO_ROOT } from '../helpers/processes';
 import { until } from '../helpers/real-prometheus';
 import { removeSwarmNetwork } from '../helpers/swarm';
@@ -99,6 +102,18 @@ describe('scripts/deploy.sh on the real Swarm (e2e)', function () {
     expect(inspect('monitoring_node-exporter').Mode.Global).to.deep.equal({});
     expect(inspect('monitoring_cadvisor').Mode.Global).to.deep.equal({});
     expect(inspect('db_postgres').TaskTemplate.Placement?.Constraints).to.include('node.labels.db == true');
+  });
+
+  it('deploys with Debian\'s docker.io 20.10 client too, which nodes installed from the distribution have', function () {
+    // /usr/bin/docker is docker.io's client; the machine's PATH may put a newer one first.
+    const version = spawnSync('/usr/bin/docker', ['version', '--format', '{{.Client.Version}}'], { encoding: 'utf8' }).stdout.trim();
+    expect(version, 'docker.io is installed by scripts/ci/start-docker.sh').to.match(/^20\./);
+    const dir = mkdtempSync(path.join(tmpdir(), 'old-docker-'));
+    symlinkSync('/usr/bin/docker', path.join(dir, 'docker'));
+    const result = deploy([], { TAG: 'e2e', PATH: `${dir}:${process.env.PATH}` });
+    rmSync(dir, { recursive: true, force: true });
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stdout).to.include('deploy: autoscaler');
   });
 
   it('names each config after a hash of the files, so a changed file rolls out', () => {

@@ -57,6 +57,10 @@ describe('stack files', () => {
   });
 
   describe('the whole platform', () => {
+    it('declares Compose file version 3.8, without which Debian\'s docker 20.10 refuses a stack file', () => {
+      for (const file of STACK_FILES) expect(readStackText(file), file).to.match(/^version: "3\.8"$/m);
+    });
+
     it('keeps every secret out of the repository: all secrets are external', () => {
       for (const [file, compose] of stacks) {
         for (const [name, secret] of Object.entries(compose.secrets ?? {})) expect(secret, `${file} ${name}`).to.deep.equal({ external: true });
