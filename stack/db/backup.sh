@@ -63,12 +63,15 @@ restore() {
 }
 
 schedule() {
-  trap 'exit 0' TERM INT
+  local sleeper=
+  # The sleep goes too: left behind, it would hold the container's (or caller's) output open.
+  trap 'if [[ -n $sleeper ]]; then kill "$sleeper" 2>/dev/null; fi; exit 0' TERM INT
   while true; do
     # A failed backup is logged and retried at the next interval; the service keeps running.
     if backup_now; then prune; fi
     sleep "$interval" &
-    wait $!
+    sleeper=$!
+    wait "$sleeper"
   done
 }
 
