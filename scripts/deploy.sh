@@ -43,7 +43,7 @@ fi
 
 # Every config file a stack mounts: their hash names this revision unless CONFIG_VERSION is set.
 if [[ -z ${CONFIG_VERSION:-} ]]; then
-  CONFIG_VERSION=$(find stack/prometheus stack/alertmanager stack/grafana stack/db -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)
+  CONFIG_VERSION=$(bash stack/config-version.sh)
   export CONFIG_VERSION
 fi
 

@@ -1,14 +1,11 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildImage, E2E_COMMIT, runInRepo } from '../helpers/images';
+import { buildImage, E2E_COMMIT as COMMIT, runInRepo as run } from '../helpers/images';
 
 // The service image, built from stack/Dockerfile on the offline base that
 // scripts/images/build-node-base.sh makes, and run the way the stack runs it.
 const IMAGE = 'local/swarm-platform-app:e2e';
-const COMMIT = E2E_COMMIT;
-const run = runInRepo;
-
 /** Waits for the container's HEALTHCHECK to pass, bounded. */
 async function untilHealthy(name: string) {
   const deadline = Date.now() + 60_000;

@@ -155,6 +155,12 @@ describe('test cluster provisioned by Ansible (e2e)', function () {
     const image = 'local/swarm-platform-autoscaler:e2e';
     if (spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status !== 0) buildImage('autoscaler', image);
     for (const node of NODES) execFileSync('bash', ['-c', `docker save ${image} | docker exec -i ${container(node)} docker load -q`], { stdio: 'ignore', timeout: 120_000 });
+    // A stack whose file names a secret nobody gave (and none is generated) stops the play, naming it.
+    const refused = playbook('deploy.yml', '-e', JSON.stringify({ platform_stacks: ['proxy'] }));
+    expect(refused.status).to.not.equal(0);
+    expect(refused.stdout).to.include('missing secrets traefik_dashboard_users');
+    expect(onNode('node1', 'docker', 'stack', 'ls', '--format', '{{.Name}}')).to.not.include('proxy');
+
     const vars = JSON.stringify({ platform_stacks: ['autoscaler'], platform_settings: { REGISTRY: 'local' }, platform_image_tag: 'e2e', platform_converge_timeout: 180 });
     const first = playbook('deploy.yml', '-e', vars);
     expect(first.status, first.stdout.slice(-3000)).to.equal(0);
