@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { REPO_ROOT, startProcess, type ServiceProcess } from './lib/service-process';
+import { REPO_ROOT, startNode, type NodeProcess } from '../tests/helpers/processes';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -69,11 +69,16 @@ function rssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
-async function load(target: ServiceProcess, c: Case, durationS: number): Promise<Sample> {
-  const pid = target.child.pid ?? 0;
+interface Server {
+  process: NodeProcess;
+  port: number;
+}
+
+async function load(target: Server, c: Case, durationS: number): Promise<Sample> {
+  const pid = target.process.child.pid ?? 0;
   let peak = rssMb(pid);
   const cpuBefore = cpuSeconds(pid);
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(target.child.pid ?? 0))), 100);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 100);
   try {
     const result = await autocannon({
       url: `http://127.0.0.1:${target.port}${c.path}`,
@@ -87,7 +92,7 @@ async function load(target: ServiceProcess, c: Case, durationS: number): Promise
       requestsPerSec: result.requests.average,
       p50Ms: result.latency.p50,
       p99Ms: result.latency.p99,
-      peakRssMb: Math.max(peak, rssMb(target.child.pid ?? 0)),
+      peakRssMb: Math.max(peak, rssMb(pid)),
       non2xx: result.non2xx + result.errors,
       cpuUsPerRequest: ((cpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, result.requests.total),
     };
@@ -98,14 +103,18 @@ async function load(target: ServiceProcess, c: Case, durationS: number): Promise
 
 async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-  const bare = await startProcess(path.join(REPO_ROOT, 'dist/bench/bare-express.js'), {}, { cpu: serverCore });
-  const service = await startProcess(
-    path.join(REPO_ROOT, 'dist/service/main.js'),
-    { PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: path.join(dataDir, 'app.db'), LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '0' },
+  // Output to files, as a container's log driver takes it: reading it costs the load generator nothing.
+  const bareProcess = startNode('dist/bench/bare-express.js', { cpu: serverCore, outputToFiles: true });
+  const serviceProcess = startNode('dist/service/main.js', {
+    env: { PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: path.join(dataDir, 'app.db'), LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '0' },
     // Started as `npm start` and the image start it: a 4 MiB young generation keeps RSS down.
-    { cpu: serverCore, nodeArgs: SERVICE_NODE_ARGS },
-  );
+    nodeArgs: SERVICE_NODE_ARGS,
+    cpu: serverCore,
+    outputToFiles: true,
+  });
   try {
+    const bare: Server = { process: bareProcess, port: await bareProcess.port() };
+    const service: Server = { process: serviceProcess, port: await serviceProcess.port() };
     await fetch(`http://127.0.0.1:${service.port}/hello/Alice`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"dateOfBirth":"1990-05-05"}' });
     const samples = new Map<string, Sample[]>(CASES.map((c) => [c.name, []]));
     for (const c of CASES) await load(c.server === 'bare' ? bare : service, c, 2); // warm-up: JIT, caches
@@ -155,7 +164,7 @@ async function main() {
       process.exitCode = 1;
     }
   } finally {
-    await Promise.all([bare.stop(), service.stop()]);
+    await Promise.all([bareProcess.stop(), serviceProcess.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import packageJson from '../package.json';
+import { ConfigError, describeIssues, flag, integer, logLevel, port, setVariables } from './shared/env';
+
+// The entry points (main.ts, migrate.ts) catch it by this name, from here.
+export { ConfigError };
 
 export type TrustProxy = boolean | number | string;
 
@@ -14,8 +18,12 @@ export interface Config {
   databaseUrl?: string;
   databasePoolMax: number;
   databaseStatementTimeoutMs: number;
+  /** How long a request waits for a PostgreSQL connection (new or from the full pool) before 503. */
+  databaseConnectTimeoutMs: number;
   backupDir: string;
   migrateWithoutBackup: boolean;
+  /** apply: migrate at start-up (one process, SQLite); check: only refuse a schema that is behind. */
+  migrations: 'apply' | 'check';
   apiToken?: string;
   trustProxy: TrustProxy;
   shutdownDelayMs: number;
@@ -24,29 +32,8 @@ export interface Config {
   commit: string;
 }
 
-/** Raised when the environment does not describe a runnable service; the message is one line. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration: ${problems.join('; ')}`);
-    this.name = 'ConfigError';
-  }
-}
-
 // Secrets may come from a file (Docker secrets) as <NAME>_FILE instead of <NAME>.
 const SECRET_NAMES = ['API_TOKEN', 'DATABASE_URL', 'DATABASE_PASSWORD'] as const;
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
-
-const flag = z
-  .enum(['0', '1', 'true', 'false'], { error: 'must be one of 0, 1, true, false' })
-  .transform((v) => v === '1' || v === 'true');
 
 const timeZone = z.string().refine(isKnownTimeZone, 'is not a known IANA time zone');
 
@@ -66,18 +53,20 @@ const databaseUrl = z.string().refine((value) => {
 }, 'must be a postgres:// or postgresql:// URL');
 
 const schema = z.object({
-  PORT: integer(0, 65535).default(3000),
-  METRICS_PORT: integer(0, 65535).default(9464),
+  PORT: port.default(3000),
+  METRICS_PORT: port.default(9464),
   HOST: z.string().min(1).default('0.0.0.0'),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LOG_LEVEL: logLevel.default('info'),
   BIRTHDAY_TZ: timeZone.default('UTC'),
   SQLITE_PATH: z.string().min(1).default('data/app.db'),
   DATABASE_URL: databaseUrl.optional(),
   DATABASE_PASSWORD: z.string().min(1).optional(),
   DB_POOL_MAX: integer(1, 1000).default(10),
   DB_STATEMENT_TIMEOUT_MS: integer(1, 3_600_000).default(5000),
+  DB_CONNECT_TIMEOUT_MS: integer(1, 600_000).default(3000),
   BACKUP_DIR: z.string().min(1).default('data/backups'),
   MIGRATE_WITHOUT_BACKUP: flag.default(false),
+  MIGRATIONS: z.enum(['apply', 'check'], { error: 'must be apply or check' }).default('apply'),
   API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUST_PROXY: trustProxy.default(false),
   SHUTDOWN_DELAY_MS: integer(0, 600_000).default(5000),
@@ -90,16 +79,10 @@ export type ReadSecretFile = (path: string) => string;
 
 const readSecretFromDisk: ReadSecretFile = (path) => readFileSync(path, 'utf8');
 
-/**
- * Reads the whole configuration from `env` once, reporting every bad variable together.
- * Empty variables count as unset, as in most shells' `VAR=` idiom.
- */
+/** Reads the whole configuration from `env` once, reporting every bad variable together; empty counts as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv, readSecret = readSecretFromDisk): Readonly<Config> {
   const problems: string[] = [];
-  const values: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && value !== '' && name in schema.shape) values[name] = value;
-  }
+  const values = setVariables(env, schema.shape);
   for (const name of SECRET_NAMES) {
     const file = env[`${name}_FILE`];
     if (!file) continue;
@@ -115,9 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readSecret = readSecretFromDi
   }
 
   const parsed = schema.safeParse(values);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')} ${issue.message}`);
-  }
+  if (!parsed.success) problems.push(...describeIssues(parsed.error.issues));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
   const v = parsed.data;
@@ -134,8 +115,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, readSecret = readSecretFromDi
     databaseUrl: v.DATABASE_URL && withPassword(v.DATABASE_URL, v.DATABASE_PASSWORD),
     databasePoolMax: v.DB_POOL_MAX,
     databaseStatementTimeoutMs: v.DB_STATEMENT_TIMEOUT_MS,
+    databaseConnectTimeoutMs: v.DB_CONNECT_TIMEOUT_MS,
     backupDir: v.BACKUP_DIR,
     migrateWithoutBackup: v.MIGRATE_WITHOUT_BACKUP,
+    migrations: v.MIGRATIONS,
     apiToken: v.API_TOKEN,
     trustProxy: v.TRUST_PROXY,
     shutdownDelayMs: v.SHUTDOWN_DELAY_MS,

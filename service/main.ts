@@ -17,9 +17,18 @@ async function main(): Promise<void> {
   const destination = pino.destination({ sync: false, minLength: 4096 });
   setInterval(() => destination.flush(), LOG_FLUSH_INTERVAL_MS).unref();
   const logger = pino({ level: config.logLevel, base: { service: 'birthdays' } }, destination);
-  const { store, migrate } = openStore(config, logger);
-  const report = await migrate(new Date());
-  if (report.applied.length > 0) logger.info({ applied: report.applied.map((m) => m.version), backupPath: report.backupPath }, 'migrations applied');
+  const { store, migrate, pending } = openStore(config, logger);
+  if (config.migrations === 'check') {
+    // In a cluster the migrate job (stack/migrate.yml) migrates, with its backup, before the app
+    // update; replicas only refuse a schema that is behind them.
+    const behind = await pending();
+    if (behind.length > 0) {
+      throw new Error(`the database schema is behind this release (pending ${behind.map((m) => `${m.version}_${m.name}`).join(', ')}): run the migrations first (scripts/deploy.sh runs the migrate job before the app)`);
+    }
+  } else {
+    const report = await migrate(new Date());
+    if (report.applied.length > 0) logger.info({ applied: report.applied.map((m) => m.version), backupPath: report.backupPath }, 'migrations applied');
+  }
 
   const registry = new Registry();
   const readiness = createReadiness(store);

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { defineRoute } from './http/routes';
 
-/** Whether the process accepts traffic: flips to draining on shutdown, and asks the database. */
+/** Whether the process accepts traffic: flips to draining on shutdown; reports the database. */
 export interface Readiness {
   isDraining(): boolean;
   /** Resolves when the database answers; rejects with the reason otherwise. */
@@ -38,13 +38,14 @@ export function probeRoutes(readiness: Readiness): Router {
         res.status(503).json({ status: 'draining' });
         return;
       }
-      try {
-        await readiness.checkDatabase();
-      } catch (error) {
-        res.status(503).json({ status: 'unavailable', reason: (error as Error).message });
-        return;
-      }
-      res.json({ status: 'ready' });
+      // The database is shared by every replica: its outage is no reason to take this one out of
+      // the proxy, which would then answer 503 for everything, /ping and /health included. Data
+      // routes answer 503 with Retry-After themselves; the state is reported for operators.
+      const database = await readiness.checkDatabase().then(
+        () => 'ok',
+        () => 'unavailable',
+      );
+      res.json({ status: 'ready', database });
     },
   });
   return router;

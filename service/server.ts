@@ -5,8 +5,8 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from './config';
-import { createMetricsServer } from './http/metrics';
 import type { ServiceReadiness } from './readiness';
+import { createMetricsServer } from './shared/metrics-server';
 import type { BirthdayStore } from './storage/store';
 
 export interface RunningService {

@@ -7,8 +7,12 @@ export interface Series {
 }
 
 const WIDTH = 860;
-const HEIGHT = 320;
-const PAD = { left: 50, right: 20, top: 40, bottom: 60 };
+const HEIGHT = 358;
+/** Below the plot: the minute ticks, the axis title, then up to three rows of legend. */
+const PAD = { left: 50, right: 20, top: 40, bottom: 98 };
+/** Legend entries per row and the width of each. */
+const LEGEND_COLUMNS = 3;
+const LEGEND_WIDTH = 265;
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -29,16 +33,17 @@ export function lineChart(title: string, tMs: number[], series: Series[]): strin
   const xTicks = Array.from({ length: Math.floor(minutes / step) + 1 }, (_, i) => i * step).map(
     (m) => `<text x="${x(m * 60_000)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle">${m}</text>`,
   );
-  const legend = series.map(
-    (s, i) =>
-      `<line x1="${PAD.left + i * 250}" x2="${PAD.left + i * 250 + 24}" y1="${HEIGHT - 18}" y2="${HEIGHT - 18}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ''}/><text x="${PAD.left + i * 250 + 30}" y="${HEIGHT - 14}">${escape(s.label)}</text>`,
-  );
+  const legend = series.map((s, i) => {
+    const left = PAD.left + (i % LEGEND_COLUMNS) * LEGEND_WIDTH;
+    const baseline = HEIGHT - PAD.bottom + 42 + Math.floor(i / LEGEND_COLUMNS) * 18;
+    return `<line x1="${left}" x2="${left + 24}" y1="${baseline - 4}" y2="${baseline - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ''}/><text x="${left + 30}" y="${baseline}">${escape(s.label)}</text>`;
+  });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="white"/>
 <text x="${WIDTH / 2}" y="20" text-anchor="middle" font-size="14">${escape(title)}</text>
 ${yTicks.join('\n')}
 ${xTicks.join('\n')}
-<text x="${WIDTH / 2}" y="${HEIGHT - 32}" text-anchor="middle">minutes</text>
+<text x="${WIDTH / 2}" y="${HEIGHT - PAD.bottom + 32}" text-anchor="middle">minutes</text>
 <text x="14" y="${HEIGHT / 2}" transform="rotate(-90 14 ${HEIGHT / 2})" text-anchor="middle">tasks</text>
 ${lines.join('\n')}
 ${legend.join('\n')}

@@ -1,12 +1,21 @@
 // A deterministic cluster model for comparing scaling policies on load traces (1 s steps).
-// Each task can use up to 1 core (its limit); demand is in cores. Tasks start TASK_START_MS
-// after being asked for; the autoscaler sees each task's utilisation METRIC_DELAY_MS late.
+// Demand is in cores, and each core of demand is REQUESTS_PER_CORE requests per second. Each
+// task can use up to TASK_LIMIT_CORES (its CPU limit) and so answers at most its capacity,
+// TASK_LIMIT_CORES x REQUESTS_PER_CORE requests per second. Both metrics show what the tasks
+// served, not what was asked of them: CPU stops at the limit, and the request rate (the app's
+// `http_requests_total`, counting answered requests) stops at the capacity, so demand beyond it
+// (queued, timed out or refused) is seen by neither. The backlog is dropped, not replayed once
+// capacity arrives. Tasks start TASK_START_MS after being asked for; the autoscaler sees each
+// task's utilisation and request rate METRIC_DELAY_MS late.
 import type { TaskSample } from '../../scripts/autoscaler/decision';
 
 export const STEP_MS = 1000;
 export const EVALUATION_INTERVAL_MS = 15_000;
 export const METRIC_DELAY_MS = 15_000;
 export const TASK_START_MS = 5000;
+export const REQUESTS_PER_CORE = 100;
+/** Each task's CPU limit, in cores: what it can use and, in requests, what it can answer. */
+export const TASK_LIMIT_CORES = 1;
 
 export interface Trace {
   name: string;
@@ -19,8 +28,14 @@ export interface Trace {
 export interface Observation {
   nowMs: number;
   currentReplicas: number;
-  /** Running tasks with their utilisation as seen METRIC_DELAY_MS ago (undefined: too new). */
-  tasks: TaskSample[];
+  /** Running tasks with their CPU utilisation as seen METRIC_DELAY_MS ago (undefined: too new). */
+  cpu: TaskSample[];
+  /**
+   * The same tasks with the requests per second they answered: their share of demand up to
+   * their capacity, as the app's counter shows. Like CPU it stops at the limit, so an overload
+   * shows only as tasks at capacity, never by how much demand exceeds it.
+   */
+  requests: TaskSample[];
   /** Average utilisation per task over the last `windowMs`, as seen METRIC_DELAY_MS ago. */
   averageUtilisation: (windowMs: number) => number | undefined;
 }
@@ -35,38 +50,35 @@ export interface Timeline {
   desired: number[];
 }
 
-/**
- * `saturating`: the metric is CPU, which a task cannot push past its limit (1 core), so an
- * overload shows as 100 %; otherwise the metric is demand per task (a request rate, say).
- */
-export function simulate(trace: Trace, policy: Policy, { saturating = true } = {}): Timeline {
+export function simulate(trace: Trace, policy: Policy): Timeline {
   const timeline: Timeline = { tMs: [], demand: [], running: [], desired: [] };
   let tasks: number[] = Array.from({ length: trace.initialReplicas }, () => -3_600_000); // start times
   let pendingStarts: number[] = [];
   let desired = trace.initialReplicas;
-  const utilisationAt: number[] = []; // per step, the per-task utilisation of running tasks
+  const demandPerTaskAt: number[] = []; // per step, the demand on each running task, in cores
 
   for (let t = 0; t <= trace.durationMs; t += STEP_MS) {
     for (const at of pendingStarts.filter((s) => s <= t)) tasks.push(at);
     pendingStarts = pendingStarts.filter((s) => s > t);
     const demand = trace.demand(t);
-    const perTask = tasks.length === 0 ? demand : demand / tasks.length;
-    const utilisation = saturating ? Math.min(1, perTask) : perTask;
-    utilisationAt.push(utilisation);
+    demandPerTaskAt.push(tasks.length === 0 ? demand : demand / tasks.length);
 
     if (t > 0 && t % EVALUATION_INTERVAL_MS === 0) {
       const seenAt = t - METRIC_DELAY_MS;
-      const seen = utilisationAt[Math.max(0, seenAt / STEP_MS)];
+      const seen = demandPerTaskAt[Math.max(0, seenAt / STEP_MS)] ?? 0;
+      const sample = (value: number) => tasks.map((startedAtMs) => ({ startedAtMs, value: startedAtMs <= seenAt ? value : undefined }));
+      const served = Math.min(TASK_LIMIT_CORES, seen); // cores' worth of work each task got done
       const observation: Observation = {
         nowMs: t,
         currentReplicas: desired,
-        tasks: tasks.map((startedAtMs) => ({ startedAtMs, value: startedAtMs <= seenAt ? seen : undefined })),
+        cpu: sample(served / TASK_LIMIT_CORES),
+        requests: sample(served * REQUESTS_PER_CORE),
         averageUtilisation: (windowMs) => {
           const to = Math.floor(seenAt / STEP_MS);
           const from = Math.max(0, to - Math.floor(windowMs / STEP_MS) + 1);
           if (to < 0) return undefined;
-          const window = utilisationAt.slice(from, to + 1);
-          return window.reduce((sum, u) => sum + u, 0) / window.length;
+          const window = demandPerTaskAt.slice(from, to + 1);
+          return window.reduce((sum, u) => sum + Math.min(TASK_LIMIT_CORES, u) / TASK_LIMIT_CORES, 0) / window.length;
         },
       };
       const next = policy(observation);
@@ -114,12 +126,12 @@ export function score(timeline: Timeline, target: number): TraceScore {
   timeline.tMs.forEach((t, i) => {
     const demand = timeline.demand[i] ?? 0;
     const running = timeline.running[i] ?? 0;
-    const needed = Math.ceil(demand / target - 1e-9);
+    const needed = Math.ceil(demand / (target * TASK_LIMIT_CORES) - 1e-9);
     under += Math.max(0, needed - running);
     over += Math.max(0, running - needed);
     sumRunning += running;
     sumNeeded += needed;
-    const adequate = running >= demand; // every task below its limit: no request queues for CPU
+    const adequate = running * TASK_LIMIT_CORES >= demand; // every task below its limit: no request queues for CPU
     if (!adequate && shortSince === null) {
       shortSince = t;
       firstShortage ??= t;

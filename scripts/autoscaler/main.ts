@@ -1,9 +1,10 @@
 // The autoscaler process: reads its settings, then reconciles every AUTOSCALER_INTERVAL until
 // SIGTERM, with /metrics and /health on METRICS_PORT.
-import http from 'node:http';
 import pino from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { AutoscalerConfigError, loadAutoscalerConfig } from './config';
+import { ConfigError } from '../../service/shared/env';
+import { createMetricsServer } from '../../service/shared/metrics-server';
+import { loadAutoscalerConfig } from './config';
 import type { ScalingHistory } from './decision';
 import { createDockerApi } from './docker-api';
 import { startLoop } from './loop';
@@ -24,28 +25,15 @@ function main(): void {
     prometheus: createPrometheus(config.prometheusUrl),
     logger,
     metrics,
-    settings: { tolerance: config.tolerance, dryRun: config.dryRun, cpuMetric: config.cpuMetric, rateWindow: config.rateWindow, updateAttempts: UPDATE_ATTEMPTS },
+    settings: { tolerance: config.tolerance, dryRun: config.dryRun, cpuMetric: config.cpuMetric, rateWindow: config.rateWindow, requestRateMetric: config.requestRateMetric, updateAttempts: UPDATE_ATTEMPTS },
     histories: new Map<string, ScalingHistory>(),
   };
   let lastTickEndedMs = Date.now();
 
-  const server = http.createServer((req, res) => {
-    const path = req.url?.split('?')[0];
-    if (req.method === 'GET' && path === '/metrics') {
-      registry.metrics().then((body) => {
-        res.writeHead(200, { 'Content-Type': registry.contentType });
-        res.end(body);
-      }, () => res.writeHead(500).end());
-      return;
-    }
-    if (req.method === 'GET' && path === '/health') {
-      // Unhealthy when the loop has not finished a tick for three intervals: it is stuck.
-      const healthy = Date.now() - lastTickEndedMs < 3 * config.intervalMs + 10_000;
-      res.writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ status: healthy ? 'ok' : 'stuck' }));
-      return;
-    }
-    res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ error: 'only GET /metrics and /health are served' }));
+  const server = createMetricsServer(registry, () => {
+    // Unhealthy when the loop has not finished a tick for three intervals: it is stuck.
+    const healthy = Date.now() - lastTickEndedMs < 3 * config.intervalMs + 10_000;
+    return { healthy, status: healthy ? 'ok' : 'stuck' };
   });
   server.on('error', (error) => {
     process.stderr.write(`cannot start: ${error.message}\n`);
@@ -84,6 +72,6 @@ function main(): void {
 try {
   main();
 } catch (error) {
-  process.stderr.write(`${error instanceof AutoscalerConfigError ? error.message : `cannot start: ${(error as Error).message}`}\n`);
+  process.stderr.write(`${error instanceof ConfigError ? error.message : `cannot start: ${(error as Error).message}`}\n`);
   process.exit(1);
 }

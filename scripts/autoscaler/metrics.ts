@@ -9,8 +9,10 @@ export function createAutoscalerMetrics(registry: Registry) {
     // The bounds, so alerts and dashboards can tell a service that cannot grow any further.
     minReplicas: new Gauge({ name: 'autoscaler_min_replicas', help: 'Fewest replicas a managed service may have.', labelNames: ['service'], registers }),
     maxReplicas: new Gauge({ name: 'autoscaler_max_replicas', help: 'Most replicas a managed service may have.', labelNames: ['service'], registers }),
-    metricValue: new Gauge({ name: 'autoscaler_metric_value', help: 'Average metric per running task used by the last decision.', labelNames: ['service'], registers }),
-    metricTarget: new Gauge({ name: 'autoscaler_metric_target', help: 'Target average metric per running task.', labelNames: ['service'], registers }),
+    // By signal (cpu, query, requests): a service can be scaled on two at once.
+    metricValue: new Gauge({ name: 'autoscaler_metric_value', help: 'Average metric per running task used by the last decision, by signal.', labelNames: ['service', 'signal'], registers }),
+    metricTarget: new Gauge({ name: 'autoscaler_metric_target', help: 'Target average metric per running task, by signal.', labelNames: ['service', 'signal'], registers }),
+    decisions: new Counter({ name: 'autoscaler_decisions_total', help: 'Decisions made, by reason code (Saturated, ScaleUp, WithinTolerance, ...).', labelNames: ['service', 'reason'], registers }),
     scaleEvents: new Counter({ name: 'autoscaler_scale_events_total', help: 'Replica changes made, by direction.', labelNames: ['service', 'direction'], registers }),
     errors: new Counter({ name: 'autoscaler_errors_total', help: 'Failures by kind (docker, prometheus, labels, update).', labelNames: ['kind'], registers }),
     loopDuration: new Histogram({

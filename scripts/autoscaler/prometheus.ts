@@ -6,15 +6,30 @@ export const TASK_LABEL = 'swarm_task_id';
 
 export type CpuMetric = 'process' | 'cadvisor';
 
+export interface QueryOptions {
+  cpuMetric: CpuMetric;
+  /** The `rate()` window, a PromQL duration. */
+  rateWindow: string;
+  /** The counter of handled requests each task exports (the app's `http_requests_total`). */
+  requestRateMetric: string;
+}
+
+export const DEFAULT_QUERY_OPTIONS: QueryOptions = Object.freeze({ cpuMetric: 'process', rateWindow: '1m', requestRateMetric: 'http_requests_total' });
+
 /**
  * PromQL for one value per running task of `service`. The default CPU query reads the tasks'
  * own `process_cpu_seconds_total`, labelled by Prometheus' dockerswarm_sd_configs (role tasks)
  * relabelled to `swarm_service` and `swarm_task_id`; the cAdvisor one reads container metrics
- * by the labels Docker puts on Swarm containers.
+ * by the labels Docker puts on Swarm containers. The request rate sums a task's counter over
+ * its routes, methods and status codes. A query given in labels has `{{service}}` replaced.
  */
-export function perTaskQuery(source: MetricSource, service: string, cpuMetric: CpuMetric, rateWindow = '1m'): string {
+export function perTaskQuery(source: MetricSource, service: string, options: QueryOptions = DEFAULT_QUERY_OPTIONS): string {
   const quoted = JSON.stringify(service); // a PromQL string literal takes JSON escapes
+  const { cpuMetric, rateWindow, requestRateMetric } = options;
   if (source.kind === 'custom') return source.query.replaceAll('{{service}}', service);
+  if (source.kind === 'requests') {
+    return source.query?.replaceAll('{{service}}', service) ?? `sum by (${TASK_LABEL}) (rate(${requestRateMetric}{swarm_service=${quoted}}[${rateWindow}]))`;
+  }
   if (cpuMetric === 'cadvisor') {
     return `label_replace(sum by (container_label_com_docker_swarm_task_id) (rate(container_cpu_usage_seconds_total{container_label_com_docker_swarm_service_name=${quoted}}[${rateWindow}])), "${TASK_LABEL}", "$1", "container_label_com_docker_swarm_task_id", "(.*)")`;
   }

@@ -1,17 +1,20 @@
 // One tick of the loop: fetch each managed service's state and samples, decide, act, record.
 // Every failure is caught, logged and counted per service; nothing here stops the loop.
 import type { Logger } from 'pino';
-import { decide, EMPTY_HISTORY, type ScalingHistory } from './decision';
+import { decide, EMPTY_HISTORY, type ScalingHistory, type Signal } from './decision';
 import { DockerApiError, type DockerApi, type SwarmService } from './docker-api';
 import { readServiceLabels } from './labels';
 import type { AutoscalerMetrics } from './metrics';
-import { perTaskQuery, TASK_LABEL, type CpuMetric, type Prometheus } from './prometheus';
+import { DEFAULT_QUERY_OPTIONS, perTaskQuery, TASK_LABEL, type CpuMetric, type Prometheus } from './prometheus';
+import { toSignal } from './signals';
 
 export interface ReconcileSettings {
   tolerance: number;
   dryRun: boolean;
   cpuMetric: CpuMetric;
   rateWindow: string;
+  /** The request counter of the request-rate signal; `http_requests_total` when unset. */
+  requestRateMetric?: string;
   /** Tries of an update refused as out of sequence, each after re-reading the service. */
   updateAttempts: number;
 }
@@ -72,27 +75,32 @@ async function reconcileService(deps: ReconcileDeps, service: SwarmService, nowM
   const { policy } = reading;
   const currentReplicas = service.Spec.Mode.Replicated?.Replicas ?? 0;
   const tasks = await docker.runningTasks(service.ID);
-  let values: Map<string, number>;
-  const query = perTaskQuery(policy.metric, name, settings.cpuMetric, settings.rateWindow);
-  try {
-    values = await prometheus.valuesByLabel(query, TASK_LABEL);
-  } catch (error) {
-    metrics.errors.inc({ kind: 'prometheus' });
-    log.warn({ err: error, query }, 'no metrics; no change');
+  const options = { cpuMetric: settings.cpuMetric, rateWindow: settings.rateWindow, requestRateMetric: settings.requestRateMetric ?? DEFAULT_QUERY_OPTIONS.requestRateMetric };
+  const nanoCpus = service.Spec.TaskTemplate.Resources?.Limits?.NanoCPUs;
+  const signals: Signal[] = [];
+  let answered = 0;
+  for (const source of policy.metrics) {
+    const query = perTaskQuery(source, name, options);
+    let values = new Map<string, number>();
+    try {
+      values = await prometheus.valuesByLabel(query, TASK_LABEL);
+      answered++;
+    } catch (error) {
+      metrics.errors.inc({ kind: 'prometheus' });
+      log.warn({ err: error, query }, 'no metrics for this signal; no scale-down on it');
+    }
+    // A signal without values still counts: it blocks scaling down.
+    signals.push(toSignal(source, tasks, values, nanoCpus));
+  }
+  if (answered === 0) {
+    log.warn('no signal answered; no change');
     return;
   }
-  // CPU is compared as a fraction of the task's limit (of one core when it has none).
-  const nanoCpus = service.Spec.TaskTemplate.Resources?.Limits?.NanoCPUs;
-  const divisor = policy.metric.kind === 'cpu' && nanoCpus ? nanoCpus / 1e9 : 1;
-  const samples = tasks.map((task) => {
-    const value = values.get(task.ID);
-    return { startedAtMs: Date.parse(task.Status.Timestamp), value: value === undefined ? undefined : value / divisor };
-  });
 
   const decision = decide({
     spec: { ...policy.spec, tolerance: settings.tolerance },
     currentReplicas,
-    tasks: samples,
+    signals,
     history: deps.histories.get(service.ID) ?? EMPTY_HISTORY,
     nowMs,
   });
@@ -101,17 +109,23 @@ async function reconcileService(deps: ReconcileDeps, service: SwarmService, nowM
   metrics.desiredReplicas.set({ service: name }, decision.desiredReplicas);
   metrics.minReplicas.set({ service: name }, policy.spec.minReplicas);
   metrics.maxReplicas.set({ service: name }, policy.spec.maxReplicas);
-  metrics.metricTarget.set({ service: name }, policy.spec.target);
-  if (decision.metricValue !== undefined) metrics.metricValue.set({ service: name }, decision.metricValue);
+  metrics.decisions.inc({ service: name, reason: decision.reason });
+  for (const signal of signals) {
+    metrics.metricTarget.set({ service: name, signal: signal.name }, signal.target);
+    const value = decision.metricValues[signal.name];
+    if (value !== undefined) metrics.metricValue.set({ service: name, signal: signal.name }, value);
+  }
   log.info(
     {
       currentReplicas,
       desiredReplicas: decision.desiredReplicas,
       recommendedReplicas: decision.recommendedReplicas,
       runningTasks: tasks.length,
-      sampledTasks: samples.filter((s) => s.value !== undefined).length,
+      sampledTasks: Object.fromEntries(signals.map((s) => [s.name, s.tasks.filter((t) => t.value !== undefined).length])),
+      signal: decision.signal,
       metricValue: decision.metricValue,
-      target: policy.spec.target,
+      metricValues: decision.metricValues,
+      targets: Object.fromEntries(signals.map((s) => [s.name, s.target])),
       reason: decision.reason,
       dryRun: settings.dryRun,
     },

@@ -38,12 +38,13 @@ check "shellcheck (${#shell_scripts[@]} scripts)" shellcheck -x "${shell_scripts
 mapfile -t yaml_files < <(tracked '*.yml' '*.yaml' .drone.yml '*.ansible-lint' | sort -u)
 check "yamllint (${#yaml_files[@]} files)" yamllint --strict -c scripts/ci/yamllint.yml "${yaml_files[@]}"
 
-# Every stack file renders twice: with no settings at all (the defaults after ":-") and with the
-# documented example settings.
-stacks=(stack/app.yml stack/proxy.yml stack/monitoring.yml stack/db.yml stack/autoscaler.yml)
+# Every stack file (stack/stacks.txt) renders twice: with no settings at all (the defaults after
+# ":-") and with the documented example settings.
+mapfile -t stacks < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' stack/stacks.txt)
 render_with_example() { (set -a; . stack/.env.example; set +a; docker stack config -c "$1" >/dev/null); }
 render_bare() { env -i PATH="$PATH" HOME="$HOME" docker stack config -c "$1" >/dev/null; }
-for stack_file in "${stacks[@]}"; do
+for stack in "${stacks[@]}"; do
+  stack_file=stack/$stack.yml
   check "docker stack config $stack_file (defaults)" render_bare "$stack_file"
   check "docker stack config $stack_file (stack/.env.example)" render_with_example "$stack_file"
 done

@@ -3,6 +3,9 @@
 # this machine a single-node Swarm manager, and builds the tiny local test image the autoscaler
 # tests run (no registry is reachable here). Idempotent; needs root.
 set -euo pipefail
+cd "$(dirname "$0")/../.."
+# shellcheck source=scripts/testbed/lib.sh
+. scripts/testbed/lib.sh
 
 if [[ $# -ne 0 ]]; then
   echo "usage: $0   (no arguments)" >&2
@@ -19,8 +22,9 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 
 if ! docker version >/dev/null 2>&1; then
-  # No systemd on these machines: start the daemon ourselves and wait for its socket.
-  dockerd >/var/log/dockerd.log 2>&1 &
+  # No systemd on these machines: start the daemon ourselves and wait for its socket. The test
+  # cluster's registry (scripts/testbed/platform.sh) speaks plain HTTP on the testbed network.
+  dockerd --insecure-registry "$TESTBED_SUBNET" >/var/log/dockerd.log 2>&1 &
   for _ in $(seq 1 60); do
     docker version >/dev/null 2>&1 && break
     sleep 1

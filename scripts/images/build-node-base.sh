@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Builds a local Node 20 base image for machines that cannot pull from a registry: a Debian
-# bookworm root file system from debootstrap, plus this machine's own node binary, npm and
-# headers (node links only against glibc and libstdc++). Reused while its inputs are unchanged.
-# Usage: build-node-base.sh [IMAGE]   (default local/node:20-bookworm-slim)
+# Builds local base images for machines that cannot pull from a registry: local/debian:RELEASE, a
+# Debian root file system from debootstrap, and on it IMAGE, plus this machine's own node binary,
+# npm and headers (node links only against glibc and libstdc++, and runs on newer Debian too).
+# Each is reused while its inputs are unchanged.
+# Usage: build-node-base.sh [--release bookworm|trixie] [IMAGE]
+#   (defaults: bookworm, local/node:20-RELEASE-slim)
 set -euo pipefail
 
-if [[ $# -gt 1 ]]; then
-  echo "usage: $0 [IMAGE]" >&2
-  exit 2
+usage() { echo "usage: $0 [--release bookworm|trixie] [IMAGE]" >&2; exit 2; }
+release=bookworm
+if [[ ${1:-} == --release ]]; then
+  [[ $# -ge 2 ]] || usage
+  release=$2
+  shift 2
 fi
-image=${1:-local/node:20-bookworm-slim}
+[[ $release == bookworm || $release == trixie ]] || { echo "unknown Debian release $release (bookworm or trixie)" >&2; exit 1; }
+[[ $# -le 1 ]] || usage
+image=${1:-local/node:20-$release-slim}
+debian_image=local/debian:$release
 node_bin=$(command -v node)
 npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
 headers=/usr/include/node
@@ -17,8 +25,9 @@ for path in "$node_bin" "$npm_dir/package.json" "$headers/node.h"; do
   [[ -e "$path" ]] || { echo "missing $path: this script copies the machine's Node 20 into the image" >&2; exit 1; }
 done
 
-recipe=$( { sha256sum "$0" "$node_bin"; cat "$npm_dir/package.json"; } | sha256sum | cut -c1-16)
-if [[ "$(docker image inspect --format '{{index .Config.Labels "org.swarm-platform.recipe"}}' "$image" 2>/dev/null)" == "$recipe" ]]; then
+recipe=$( { echo "$release"; sha256sum "$0" "$node_bin"; cat "$npm_dir/package.json"; } | sha256sum | cut -c1-16)
+if [[ "$(docker image inspect --format '{{index .Config.Labels "org.swarm-platform.recipe"}}' "$image" 2>/dev/null)" == "$recipe" ]] \
+  && docker image inspect "$debian_image" >/dev/null 2>&1; then
   echo "$image is up to date ($recipe)"
   exit 0
 fi
@@ -26,7 +35,7 @@ fi
 command -v debootstrap >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-debootstrap --variant=minbase bookworm "$work/rootfs" http://deb.debian.org/debian >/dev/null
+debootstrap --variant=minbase "$release" "$work/rootfs" http://deb.debian.org/debian >/dev/null
 # Slim like Debian's own -slim images: no downloaded packages or indexes (apt-get update brings
 # them back), no documentation but the copyright files, no translations; and dpkg told to leave
 # those out of packages installed later. This takes the root file system from 199 to about 75 MB.
@@ -43,7 +52,7 @@ path-exclude=/usr/share/info/*
 path-exclude=/usr/share/locale/*
 path-include=/usr/share/locale/locale.alias
 DPKG
-tar -C "$work/rootfs" -c . | docker import - local/debian:bookworm >/dev/null
+tar -C "$work/rootfs" -c . | docker import - "$debian_image" >/dev/null
 
 mkdir -p "$work/ctx/usr/local/bin" "$work/ctx/usr/local/lib/node_modules" "$work/ctx/usr/local/include"
 cp "$node_bin" "$work/ctx/usr/local/bin/node"
@@ -51,7 +60,7 @@ cp -a "$npm_dir" "$work/ctx/usr/local/lib/node_modules/npm"
 cp -a "$headers" "$work/ctx/usr/local/include/node"
 cp /etc/ssl/certs/ca-certificates.crt "$work/ctx/machine-ca.crt"
 cat >"$work/ctx/Dockerfile" <<DOCKERFILE
-FROM local/debian:bookworm
+FROM $debian_image
 COPY usr/ /usr/
 # The machine's CA bundle, apart from Debian's, so installing ca-certificates cannot replace it.
 COPY machine-ca.crt /usr/local/share/machine-ca.crt

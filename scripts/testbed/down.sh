@@ -15,6 +15,13 @@ case ${1:-} in
 esac
 
 mapfile -t containers < <(docker ps -aq --filter "label=$TESTBED_LABEL")
+# A container paused inside a node (the alert scenario pauses an exporter; an interrupted run
+# leaves it so) is frozen, and a frozen process cannot be killed, nor then the node: thaw first.
+for container in "${containers[@]}"; do
+  paused=$(docker exec "$container" docker ps -q --filter status=paused 2>/dev/null) || continue
+  # shellcheck disable=SC2086 # one id per word
+  [[ -z $paused ]] || docker exec "$container" docker unpause $paused >/dev/null 2>&1 || true
+done
 if [[ ${#containers[@]} -gt 0 ]]; then docker rm -f "${containers[@]}" >/dev/null; fi
 mapfile -t volumes < <(docker volume ls -q --filter "label=$TESTBED_LABEL")
 if [[ ${#volumes[@]} -gt 0 ]]; then docker volume rm -f "${volumes[@]}" >/dev/null; fi

@@ -1,4 +1,4 @@
-# A "fresh VM" for the test cluster: Debian bookworm with sshd, python3 and sudo, and no Docker,
+# A "fresh VM" for the test cluster: Debian (trixie or bookworm, BASE_IMAGE) with sshd, python3 and sudo, and no Docker,
 # which the Ansible docker role installs. Built by scripts/testbed/up.sh on the offline base.
 ARG BASE_IMAGE=local/debian:bookworm
 FROM ${BASE_IMAGE}
@@ -17,4 +17,7 @@ RUN apt-get update \
  && sed -i 's/^#\?PasswordAuthentication .*/PasswordAuthentication no/' /etc/ssh/sshd_config \
  && rm -f /etc/ssh/ssh_host_*
 # Host keys are made at first start, so every node has its own.
-CMD ["/bin/sh", "-c", "ssh-keygen -A >/dev/null && exec /usr/sbin/sshd -D -e"]
+# What a VM's boot does once provisioned: / shared (systemd makes it so; node-exporter mounts it
+# with rslave), the firewall loaded (nftables.service), Docker started (docker.service), sshd.
+COPY boot.sh /usr/local/sbin/testbed-boot
+CMD ["/usr/local/sbin/testbed-boot"]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the three-node test cluster on this machine (npm run testbed:up): three containers that
-# behave like fresh Debian VMs (sshd, python3, sudo, no Docker) on a private bridge network,
+# behave like fresh Debian VMs (Debian 13 by default; TESTBED_RELEASE=bookworm for Debian 12) (sshd, python3, sudo, no Docker) on a private bridge network,
 # reachable from here only through SSH ports published on 127.0.0.1; then provisions them with
 # provisioning/site.yml over SSH, exactly as on VMs. Starts from a clean slate every time, so it
 # also works after a crash or an interrupted run. Prints the wall time of each phase.
@@ -25,11 +25,11 @@ phase_done() { local ms=$(($(now_ms) - phase_started)); timings+=("$1 $((ms / 10
 # --- Images: the slim Debian base (shared with the service images), then the host image, each
 # rebuilt only when its recipe changed.
 phase "images"
-bash scripts/images/build-node-base.sh >/dev/null
-recipe=$(cat scripts/testbed/host.Dockerfile scripts/testbed/etc-default-docker <(docker image inspect --format '{{.Id}}' local/debian:bookworm) | sha256sum | cut -c1-16)
+bash scripts/images/build-node-base.sh --release "$TESTBED_RELEASE" >/dev/null
+recipe=$(cat scripts/testbed/host.Dockerfile scripts/testbed/etc-default-docker scripts/testbed/boot.sh <(docker image inspect --format '{{.Id}}' "local/debian:$TESTBED_RELEASE") | sha256sum | cut -c1-16)
 if [[ $(docker image inspect --format "{{index .Config.Labels \"$TESTBED_LABEL.recipe\"}}" "$TESTBED_HOST_IMAGE" 2>/dev/null) != "$recipe" ]]; then
   DOCKER_BUILDKIT=0 docker build -q --label "$TESTBED_LABEL.recipe=$recipe" -f scripts/testbed/host.Dockerfile \
-    -t "$TESTBED_HOST_IMAGE" scripts/testbed >/dev/null
+    --build-arg "BASE_IMAGE=local/debian:$TESTBED_RELEASE" -t "$TESTBED_HOST_IMAGE" scripts/testbed >/dev/null
 fi
 phase_done images
 
@@ -44,9 +44,15 @@ for node in "${TESTBED_NODES[@]}"; do
   # What dockerd needs inside a container here (--privileged is refused on these machines):
   # ../shared/notes/containers-on-these-machines.md. /var/lib/docker is a volume so overlay2 works.
   docker volume create --label "$TESTBED_LABEL=1" "$container-docker" >/dev/null
+  # node1 runs the stand-in proxy (scripts/testbed/edge.yml), reached from here on 127.0.0.1 only.
+  published=(--publish "127.0.0.1:$(testbed_ssh_port "$node"):22")
+  if [[ $node == node1 ]]; then
+    published+=(--publish "127.0.0.1:$TESTBED_PROXY_PORT:8080" --publish "127.0.0.1:$TESTBED_PROMETHEUS_PORT:9090"
+      --publish "127.0.0.1:$TESTBED_ALERTMANAGER_PORT:9093")
+  fi
   docker run -d --name "$container" --hostname "$node" --label "$TESTBED_LABEL=1" --init \
     --network "$TESTBED_NETWORK" --ip "$(testbed_address "$node")" \
-    --publish "127.0.0.1:$(testbed_ssh_port "$node"):22" \
+    "${published[@]}" \
     --cap-add ALL --cap-drop SYS_RESOURCE \
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined \
     --cgroupns host -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
@@ -76,6 +82,8 @@ phase "inventory"
   echo "    ansible_ssh_private_key_file: $TESTBED_STATE/id_ed25519"
   echo "    ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
   echo "    docker_install_source: distribution"
+  echo "    docker_users: [deploy]"
+  echo "    docker_insecure_registries: ['$TESTBED_REGISTRY']"
   echo "    platform_stacks: []"
   echo "  children:"
   echo "    managers:"

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Label value shared by every request no route matched, so raw paths never become labels. */
@@ -69,25 +68,4 @@ export function httpMetrics({ registry, version, commit }: HttpMetricsOptions): 
 export function routeTemplate(req: { baseUrl: string; route?: { path?: unknown } }): string {
   const path = req.route?.path;
   return typeof path === 'string' ? req.baseUrl + path : UNMATCHED_ROUTE;
-}
-
-/** A listener of its own for /metrics, so the proxy never routes it publicly. */
-export function createMetricsServer(registry: Registry): http.Server {
-  return http.createServer((req, res) => {
-    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
-      res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ error: 'only GET /metrics is served here' }));
-      return;
-    }
-    registry.metrics().then(
-      (body) => {
-        res.writeHead(200, { 'Content-Type': registry.contentType });
-        res.end(body);
-      },
-      () => {
-        res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify({ error: 'metrics collection failed' }));
-      },
-    );
-  });
 }

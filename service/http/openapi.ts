@@ -33,10 +33,13 @@ export function openApiDocument(version: string) {
       '/health': { get: { summary: 'Liveness; does not touch the database', responses: { 200: { description: 'Alive', content: status('ok') } } } },
       '/ready': {
         get: {
-          summary: 'Readiness: the database answers and the process is not shutting down',
+          summary: 'Readiness for the proxy: 503 only while shutting down. The shared database is reported, not required',
           responses: {
-            200: { description: 'Ready', content: status('ready') },
-            503: { description: 'Draining or database unavailable', content: status('draining', 'unavailable') },
+            200: {
+              description: 'Ready; database is ok or unavailable (data routes then answer 503 with Retry-After)',
+              content: { 'application/json': { schema: { type: 'object', properties: { status: { enum: ['ready'] }, database: { enum: ['ok', 'unavailable'] } } } } },
+            },
+            503: { description: 'Draining', content: status('draining') },
           },
         },
       },
@@ -45,7 +48,19 @@ export function openApiDocument(version: string) {
         get: {
           summary: 'Birthday greeting',
           responses: {
-            200: { description: 'Days until the birthday, or happy birthday', content: { 'application/json': { schema: { $ref: '#/components/schemas/Message' } } } },
+            200: {
+              description: 'Days until the birthday ("in N days", "in 1 day"), or happy birthday on the day',
+              content: {
+                'application/json': {
+                  schema: { $ref: '#/components/schemas/Message' },
+                  examples: {
+                    days: { value: { message: 'Hello, Alice! Your birthday is in 5 days' } },
+                    oneDay: { value: { message: 'Hello, Bob! Your birthday is in 1 day' } },
+                    birthday: { value: { message: 'Hello, Carol! Happy birthday!' } },
+                  },
+                },
+              },
+            },
             400: error,
             404: error,
             ...notAllowed,

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { loadMigrations, MIGRATIONS_DIR, type MigrationReport } from './migrations';
-import { migratePostgres } from './postgres-migrator';
+import { loadMigrations, MIGRATIONS_DIR, pendingMigrations, type Migration, type MigrationReport } from './migrations';
+import { appliedPostgresVersions, migratePostgres } from './postgres-migrator';
 import { createPostgresPool, createPostgresStore } from './postgres-store';
-import { migrateSqlite } from './sqlite-migrator';
+import { appliedSqliteVersions, migrateSqlite } from './sqlite-migrator';
 import { createSqliteStore, openSqliteDatabase } from './sqlite-store';
 import type { BirthdayStore } from './store';
 
@@ -12,11 +12,13 @@ export interface OpenedStore {
   store: BirthdayStore;
   /** Applies pending migrations (with a backup first when data exists). */
   migrate(now: Date): Promise<MigrationReport>;
+  /** The migrations the database lacks; changes nothing. */
+  pending(): Promise<Migration[]>;
 }
 
 type StoreConfig = Pick<
   Config,
-  'sqlitePath' | 'databaseUrl' | 'databasePoolMax' | 'databaseStatementTimeoutMs' | 'backupDir' | 'migrateWithoutBackup'
+  'sqlitePath' | 'databaseUrl' | 'databasePoolMax' | 'databaseStatementTimeoutMs' | 'databaseConnectTimeoutMs' | 'backupDir' | 'migrateWithoutBackup'
 >;
 
 /** PostgreSQL when DATABASE_URL is set, the embedded SQLite file otherwise. */
@@ -27,6 +29,7 @@ export function openStore(config: StoreConfig, logger: Logger): OpenedStore {
       connectionString,
       max: config.databasePoolMax,
       statementTimeoutMs: config.databaseStatementTimeoutMs,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
     });
     // An idle client losing its connection must not crash the process; the next query reports it.
     pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection failed'));
@@ -43,6 +46,7 @@ export function openStore(config: StoreConfig, logger: Logger): OpenedStore {
           backupDir: config.backupDir,
           migrateWithoutBackup: config.migrateWithoutBackup,
         }),
+      pending: async () => pendingMigrations(migrations, await appliedPostgresVersions(pool)),
     };
   }
   const db = openSqliteDatabase(config.sqlitePath);
@@ -50,5 +54,6 @@ export function openStore(config: StoreConfig, logger: Logger): OpenedStore {
   return {
     store: createSqliteStore(db),
     migrate: async (now) => migrateSqlite({ db, migrations, logger, now }),
+    pending: async () => pendingMigrations(migrations, appliedSqliteVersions(db)),
   };
 }

@@ -8,7 +8,7 @@ import { backupStamp, pendingMigrations, type Migration, type MigrationReport } 
 
 const run = promisify(execFile);
 
-// One session-level advisory lock key for every instance of this service (any fixed bigint).
+// One advisory lock key for every instance of this service (any fixed bigint).
 const MIGRATION_LOCK_KEY = '7239110942110001';
 
 export interface PostgresMigrateOptions {
@@ -24,53 +24,56 @@ export interface PostgresMigrateOptions {
 }
 
 /**
- * Applies pending migrations under an advisory lock (a second instance waits, then finds
- * nothing to do) in one transaction (a failure leaves the schema as it was). A database that
- * already holds data is dumped with pg_dump first; without pg_dump we refuse unless told not to.
+ * Applies pending migrations in one transaction (a failure leaves the schema as it was) under a
+ * transaction-level advisory lock (a second instance waits, then finds nothing to do). A database
+ * that already holds data is dumped with pg_dump first; without pg_dump we refuse unless told not to.
  */
 export async function migratePostgres(options: PostgresMigrateOptions): Promise<MigrationReport> {
-  const { pool, migrations, logger, now } = options;
-  const client = await pool.connect();
+  const client = await options.pool.connect();
+  let broken: Error | undefined;
   try {
-    await client.query('SET statement_timeout = 0'); // a migration may legitimately take long
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query('BEGIN');
     try {
-      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`);
-      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
-      const pending = pendingMigrations(migrations, new Set(rows.map((r) => r.version)));
-      if (pending.length === 0) return { applied: [] };
-
-      let backupPath: string | undefined;
-      if (await holdsData(client)) backupPath = await backupBeforeMigrating(options);
-
-      await client.query('BEGIN');
-      try {
-        for (const migration of pending) {
-          try {
-            await client.query(migration.sql);
-          } catch (error) {
-            throw new Error(`migration ${migration.version}_${migration.name} failed: ${(error as Error).message}`, { cause: error });
-          }
-          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-            migration.version,
-            migration.name,
-            now,
-          ]);
-          logger.info({ version: migration.version, name: migration.name }, 'applied migration');
-        }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-      return { applied: pending, backupPath };
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      const report = await migrateInTransaction(client, options);
+      await client.query('COMMIT');
+      return report;
+    } catch (error) {
+      // A connection that cannot even roll back is not handed out again.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
     }
   } finally {
-    client.release();
+    client.release(broken);
   }
+}
+
+async function migrateInTransaction(client: pg.PoolClient, options: PostgresMigrateOptions): Promise<MigrationReport> {
+  const { migrations, logger, now } = options;
+  // Waiting for another instance's migration, or migrating, may legitimately take long. SET LOCAL
+  // ends with this transaction: the connection goes back to the pool with the pool's
+  // statement_timeout, instead of serving the app's queries with none.
+  await client.query('SET LOCAL statement_timeout = 0');
+  await client.query('SET LOCAL idle_in_transaction_session_timeout = 0'); // while pg_dump runs
+  await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]); // released at COMMIT or ROLLBACK
+  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`);
+  const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+  const pending = pendingMigrations(migrations, new Set(rows.map((r) => r.version)));
+  if (pending.length === 0) return { applied: [] };
+
+  let backupPath: string | undefined;
+  if (await holdsData(client)) backupPath = await backupBeforeMigrating(options);
+
+  for (const migration of pending) {
+    try {
+      await client.query(migration.sql);
+    } catch (error) {
+      throw new Error(`migration ${migration.version}_${migration.name} failed: ${(error as Error).message}`, { cause: error });
+    }
+    await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, now]);
+    logger.info({ version: migration.version, name: migration.name }, 'applied migration');
+  }
+  return { applied: pending, backupPath };
 }
 
 async function holdsData(client: pg.PoolClient): Promise<boolean> {
@@ -115,5 +118,16 @@ async function isRunnable(program: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The migration versions recorded as applied; none when the table does not exist yet. */
+export async function appliedPostgresVersions(pool: pg.Pool): Promise<Set<number>> {
+  try {
+    const { rows } = await pool.query<{ version: number }>('SELECT version FROM schema_migrations');
+    return new Set(rows.map((row) => row.version));
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return new Set(); // undefined_table
+    throw error;
   }
 }

@@ -5,11 +5,12 @@ export interface PostgresPoolOptions {
   connectionString: string;
   max: number;
   statementTimeoutMs: number;
-  connectTimeoutMs?: number;
+  /** The service's DB_CONNECT_TIMEOUT_MS (service/config.ts holds its default). */
+  connectTimeoutMs: number;
 }
 
 /** A pool whose every connection has a statement timeout; TLS and the rest come from the URL. */
-export function createPostgresPool({ connectionString, max, statementTimeoutMs, connectTimeoutMs = 3000 }: PostgresPoolOptions): pg.Pool {
+export function createPostgresPool({ connectionString, max, statementTimeoutMs, connectTimeoutMs }: PostgresPoolOptions): pg.Pool {
   return new pg.Pool({
     connectionString,
     max,

@@ -73,3 +73,10 @@ function backupBeside(file: string, now: Date): string {
   }
   return target;
 }
+
+/** The migration versions recorded as applied; none when the table does not exist yet. */
+export function appliedSqliteVersions(db: Database.Database): Set<number> {
+  const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!table) return new Set();
+  return new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+}

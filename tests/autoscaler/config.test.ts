@@ -1,14 +1,15 @@
 import { expect } from 'chai';
-import { AutoscalerConfigError, loadAutoscalerConfig } from '../../scripts/autoscaler/config';
+import { loadAutoscalerConfig } from '../../scripts/autoscaler/config';
+import { ConfigError } from '../../service/shared/env';
 
 const problems = (env: NodeJS.ProcessEnv): string => {
   try {
     loadAutoscalerConfig(env);
   } catch (error) {
-    if (error instanceof AutoscalerConfigError) return error.message;
+    if (error instanceof ConfigError) return error.message;
     throw error;
   }
-  throw new Error('expected an AutoscalerConfigError');
+  throw new Error('expected a ConfigError');
 };
 
 describe('autoscaler configuration', () => {
@@ -23,6 +24,7 @@ describe('autoscaler configuration', () => {
       logLevel: 'info',
       cpuMetric: 'process',
       rateWindow: '1m',
+      requestRateMetric: 'http_requests_total',
     });
   });
 
@@ -36,15 +38,17 @@ describe('autoscaler configuration', () => {
       METRICS_PORT: '9999',
       CPU_METRIC: 'cadvisor',
       CPU_RATE_WINDOW: '2m',
+      REQUEST_RATE_METRIC: 'traefik:requests_total',
     });
+    expect(config).to.include({ requestRateMetric: 'traefik:requests_total' });
     expect(config).to.include({ dockerHost: 'tcp://127.0.0.1:2375', intervalMs: 30_000, dryRun: true, tolerance: 0.2, metricsPort: 9999, cpuMetric: 'cadvisor', rateWindow: '2m' });
   });
 
   it('requires PROMETHEUS_URL', () => expect(problems({})).to.match(/PROMETHEUS_URL is required/));
 
   it('names every bad setting in one line', () => {
-    const message = problems({ PROMETHEUS_URL: 'ftp://x', DOCKER_HOST: '/var/run/docker.sock', AUTOSCALER_INTERVAL: '100ms', TOLERANCE: '2', DRY_RUN: 'maybe', CPU_METRIC: 'gpu' });
+    const message = problems({ PROMETHEUS_URL: 'ftp://x', DOCKER_HOST: '/var/run/docker.sock', AUTOSCALER_INTERVAL: '100ms', TOLERANCE: '2', DRY_RUN: 'maybe', CPU_METRIC: 'gpu', REQUEST_RATE_METRIC: 'http-requests' });
     expect(message).not.to.include('\n');
-    for (const name of ['PROMETHEUS_URL', 'DOCKER_HOST', 'AUTOSCALER_INTERVAL', 'TOLERANCE', 'DRY_RUN', 'CPU_METRIC']) expect(message).to.include(name);
+    for (const name of ['PROMETHEUS_URL', 'DOCKER_HOST', 'AUTOSCALER_INTERVAL', 'TOLERANCE', 'DRY_RUN', 'CPU_METRIC', 'REQUEST_RATE_METRIC']) expect(message).to.include(name);
   });
 });

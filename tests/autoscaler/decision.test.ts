@@ -6,11 +6,15 @@ import {
   type DecisionReason,
   type ScalingHistory,
   type ScalingSpec,
+  type Signal,
   type TaskSample,
 } from '../../scripts/autoscaler/decision';
 
 const NOW = 1_000_000_000;
-const SPEC: ScalingSpec = { minReplicas: 1, maxReplicas: 20, target: 0.7, tolerance: 0.1, initializationPeriodMs: 30_000, ...DEFAULT_BEHAVIOR };
+const SPEC: ScalingSpec = { minReplicas: 1, maxReplicas: 20, tolerance: 0.1, initializationPeriodMs: 30_000, ...DEFAULT_BEHAVIOR };
+const TARGET = 0.7;
+/** CPU without a limit: the ratio rule alone, as before the saturation rule. */
+const cpu = (tasks: TaskSample[], target = TARGET): Signal[] => [{ name: 'cpu', target, tasks }];
 const old = (value?: number): TaskSample => ({ startedAtMs: NOW - 3_600_000, value });
 const young = (value?: number): TaskSample => ({ startedAtMs: NOW - 10_000, value });
 const many = (n: number, make: () => TaskSample) => Array.from({ length: n }, make);
@@ -18,6 +22,7 @@ const many = (n: number, make: () => TaskSample) => Array.from({ length: n }, ma
 interface Case {
   name: string;
   spec?: Partial<ScalingSpec>;
+  target?: number;
   current: number;
   tasks: TaskSample[];
   history?: ScalingHistory;
@@ -113,10 +118,10 @@ const cases: Case[] = [
     expected: 4,
     reason: 'WithinTolerance',
   },
-  { name: 'tolerance edge: ratio 1.09 is within', spec: { target: 1 }, current: 10, tasks: many(10, () => old(1.09)), expected: 10, reason: 'WithinTolerance' },
-  { name: 'tolerance edge: ratio 1.12 scales up', spec: { target: 1 }, current: 10, tasks: many(10, () => old(1.12)), expected: 12, reason: 'ScaleUp' },
-  { name: 'tolerance edge: ratio 0.91 is within', spec: { target: 1 }, current: 10, tasks: many(10, () => old(0.91)), expected: 10, reason: 'WithinTolerance' },
-  { name: 'tolerance edge: ratio 0.88 scales down', spec: { target: 1 }, current: 10, tasks: many(10, () => old(0.88)), expected: 9, reason: 'ScaleDown' },
+  { name: 'tolerance edge: ratio 1.09 is within', target: 1, current: 10, tasks: many(10, () => old(1.09)), expected: 10, reason: 'WithinTolerance' },
+  { name: 'tolerance edge: ratio 1.12 scales up', target: 1, current: 10, tasks: many(10, () => old(1.12)), expected: 12, reason: 'ScaleUp' },
+  { name: 'tolerance edge: ratio 0.91 is within', target: 1, current: 10, tasks: many(10, () => old(0.91)), expected: 10, reason: 'WithinTolerance' },
+  { name: 'tolerance edge: ratio 0.88 scales down', target: 1, current: 10, tasks: many(10, () => old(0.88)), expected: 9, reason: 'ScaleDown' },
   {
     name: 'running tasks count, not the replicas asked for: 3 of 4 running at 2x ask for 6',
     current: 4,
@@ -132,7 +137,7 @@ describe('autoscaler decision', () => {
       const decision = decide({
         spec: { ...SPEC, ...c.spec },
         currentReplicas: c.current,
-        tasks: c.tasks,
+        signals: cpu(c.tasks, c.target),
         history: { observedSinceMs: NOW - 3_600_000, ...(c.history ?? EMPTY_HISTORY) },
         nowMs: c.now ?? NOW,
       });
@@ -142,22 +147,22 @@ describe('autoscaler decision', () => {
   }
 
   it('records the raw recommendation and the scale event in the returned history', () => {
-    const decision = decide({ spec: SPEC, currentReplicas: 4, tasks: many(4, () => old(2.8)), history: EMPTY_HISTORY, nowMs: NOW });
+    const decision = decide({ spec: SPEC, currentReplicas: 4, signals: cpu(many(4, () => old(2.8))), history: EMPTY_HISTORY, nowMs: NOW });
     expect(decision.recommendedReplicas).to.equal(16);
-    expect(decision.history).to.deep.equal({ recommendations: [{ atMs: NOW, replicas: 16 }], events: [{ atMs: NOW, change: 4 }], observedSinceMs: NOW });
+    expect(decision.history).to.deep.equal({ recommendations: [{ atMs: NOW, replicas: 16 }], events: [{ atMs: NOW, change: 4 }], observedSinceMs: NOW, settling: true });
   });
 
   it('does not scale down before a whole scale-down window of the service has been observed (fresh start)', () => {
     const low = many(8, () => old(0.07));
-    const first = decide({ spec: SPEC, currentReplicas: 8, tasks: low, history: EMPTY_HISTORY, nowMs: NOW });
+    const first = decide({ spec: SPEC, currentReplicas: 8, signals: cpu(low), history: EMPTY_HISTORY, nowMs: NOW });
     expect([first.desiredReplicas, first.reason]).to.deep.equal([8, 'StabilizedDown']);
     expect(first.message).to.match(/until 300s of this service have been observed/);
-    const later = decide({ spec: SPEC, currentReplicas: 8, tasks: low, history: { ...first.history, recommendations: [] }, nowMs: NOW + 300_000 });
+    const later = decide({ spec: SPEC, currentReplicas: 8, signals: cpu(low), history: { ...first.history, recommendations: [] }, nowMs: NOW + 300_000 });
     expect(later.desiredReplicas).to.equal(1);
   });
 
   it('scales up at once on a fresh start', () => {
-    expect(decide({ spec: SPEC, currentReplicas: 4, tasks: many(4, () => old(1.4)), history: EMPTY_HISTORY, nowMs: NOW }).desiredReplicas).to.equal(8);
+    expect(decide({ spec: SPEC, currentReplicas: 4, signals: cpu(many(4, () => old(1.4))), history: EMPTY_HISTORY, nowMs: NOW }).desiredReplicas).to.equal(8);
   });
 
   it('forgets history older than every window and period', () => {
@@ -165,33 +170,36 @@ describe('autoscaler decision', () => {
       recommendations: [{ atMs: NOW - 301_000, replicas: 9 }],
       events: [{ atMs: NOW - 16_000, change: 2 }],
     };
-    const decision = decide({ spec: SPEC, currentReplicas: 4, tasks: many(4, () => old(0.7)), history, nowMs: NOW });
-    expect(decision.history).to.deep.equal({ recommendations: [{ atMs: NOW, replicas: 4 }], events: [], observedSinceMs: NOW });
+    const decision = decide({ spec: SPEC, currentReplicas: 4, signals: cpu(many(4, () => old(0.7))), history, nowMs: NOW });
+    expect(decision.history).to.deep.equal({ recommendations: [{ atMs: NOW, replicas: 4 }], events: [], observedSinceMs: NOW, settling: false });
   });
 
   it('does not record a recommendation when there were no metrics (never scale down on what it cannot see)', () => {
     const history: ScalingHistory = { recommendations: [{ atMs: NOW - 10_000, replicas: 6 }], events: [] };
-    const decision = decide({ spec: SPEC, currentReplicas: 6, tasks: many(6, () => old(undefined)), history, nowMs: NOW });
+    const decision = decide({ spec: SPEC, currentReplicas: 6, signals: cpu(many(6, () => old(undefined))), history, nowMs: NOW });
     expect(decision.history.recommendations).to.deep.equal(history.recommendations);
   });
 
-  it('makes no direction change on a noisy plateau of plus or minus 15 % for 30 minutes', () => {
-    // A deterministic pseudo-random walk: a fixed seed so the case is the same on every run.
-    let seed = 42;
-    const noise = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 0.3 - 0.15;
-    let replicas = 10;
-    let history = EMPTY_HISTORY;
-    const moves: number[] = [];
-    for (let t = 0; t <= 30 * 60_000; t += 15_000) {
-      const totalLoad = SPEC.target * 10 * (1 + noise());
-      const tasks = Array.from({ length: replicas }, () => ({ startedAtMs: -3_600_000, value: totalLoad / replicas }));
-      const decision = decide({ spec: SPEC, currentReplicas: replicas, tasks, history, nowMs: t });
-      if (decision.desiredReplicas !== replicas) moves.push(Math.sign(decision.desiredReplicas - replicas));
-      replicas = decision.desiredReplicas;
-      history = decision.history;
-    }
-    const directionChanges = moves.filter((m, i) => i > 0 && m !== moves[i - 1]).length;
-    expect(directionChanges).to.equal(0);
-    expect(replicas).to.be.within(10, 12);
-  });
+  // Saturation must not defeat the plateau rule: the same walk, CPU against a limit, either way.
+  for (const saturationThreshold of [undefined, 0.9]) {
+    it(`makes no direction change on a noisy plateau of plus or minus 15 % for 30 minutes (saturation at ${saturationThreshold ?? 'none'})`, () => {
+      // A deterministic pseudo-random walk: a fixed seed so the case is the same on every run.
+      let seed = 42;
+      const noise = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 0.3 - 0.15;
+      let replicas = 10;
+      let history = EMPTY_HISTORY;
+      const moves: number[] = [];
+      for (let t = 0; t <= 30 * 60_000; t += 15_000) {
+        const totalLoad = TARGET * 10 * (1 + noise());
+        const tasks = Array.from({ length: replicas }, () => ({ startedAtMs: -3_600_000, value: totalLoad / replicas }));
+        const decision = decide({ spec: SPEC, currentReplicas: replicas, signals: [{ name: 'cpu', target: TARGET, tasks, saturationThreshold }], history, nowMs: t });
+        if (decision.desiredReplicas !== replicas) moves.push(Math.sign(decision.desiredReplicas - replicas));
+        replicas = decision.desiredReplicas;
+        history = decision.history;
+      }
+      const directionChanges = moves.filter((m, i) => i > 0 && m !== moves[i - 1]).length;
+      expect(directionChanges).to.equal(0);
+      expect(replicas).to.be.within(10, 12);
+    });
+  }
 });

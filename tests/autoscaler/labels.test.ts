@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DEFAULT_BEHAVIOR } from '../../scripts/autoscaler/decision';
-import { parseDuration, parseRatePolicies, readServiceLabels } from '../../scripts/autoscaler/labels';
+import { parseRatePolicies, readServiceLabels } from '../../scripts/autoscaler/labels';
 
 describe('autoscaler service labels', () => {
   it('leaves a service without autoscaler.enable=true alone', () => {
@@ -13,8 +13,8 @@ describe('autoscaler service labels', () => {
     expect(readServiceLabels({ 'autoscaler.enable': 'true', 'autoscaler.max': '6' })).to.deep.equal({
       managed: true,
       policy: {
-        metric: { kind: 'cpu' },
-        spec: { minReplicas: 1, maxReplicas: 6, target: 0.7, initializationPeriodMs: 30_000, ...DEFAULT_BEHAVIOR },
+        metrics: [{ kind: 'cpu', target: 0.7, saturation: 0.9 }],
+        spec: { minReplicas: 1, maxReplicas: 6, initializationPeriodMs: 30_000, ...DEFAULT_BEHAVIOR },
       },
     });
   });
@@ -26,6 +26,8 @@ describe('autoscaler service labels', () => {
       'autoscaler.max': '30',
       'autoscaler.query': 'avg by (task) (rate(http_requests_total{service="{{service}}"}[1m]))',
       'autoscaler.target': '150',
+      'autoscaler.requests.target': '40',
+      'autoscaler.requests.query': 'sum by (swarm_task_id) (rate(proxy_requests_total{svc="{{service}}"}[1m]))',
       'autoscaler.initialization-period': '45s',
       'autoscaler.scale-up.window': '30s',
       'autoscaler.scale-up.policies': '50%/30s',
@@ -35,11 +37,13 @@ describe('autoscaler service labels', () => {
     expect(reading).to.deep.equal({
       managed: true,
       policy: {
-        metric: { kind: 'custom', query: 'avg by (task) (rate(http_requests_total{service="{{service}}"}[1m]))' },
+        metrics: [
+          { kind: 'custom', query: 'avg by (task) (rate(http_requests_total{service="{{service}}"}[1m]))', target: 150 },
+          { kind: 'requests', target: 40, query: 'sum by (swarm_task_id) (rate(proxy_requests_total{svc="{{service}}"}[1m]))' },
+        ],
         spec: {
           minReplicas: 3,
           maxReplicas: 30,
-          target: 150,
           initializationPeriodMs: 45_000,
           scaleUp: { stabilizationWindowMs: 30_000, policies: [{ type: 'percent', value: 50, periodMs: 30_000 }] },
           scaleDown: {
@@ -54,6 +58,20 @@ describe('autoscaler service labels', () => {
     });
   });
 
+  it('reads the request-rate signal beside CPU, with its own target, and the saturation threshold', () => {
+    const reading = readServiceLabels({
+      'autoscaler.enable': 'true',
+      'autoscaler.max': '9',
+      'autoscaler.cpu.target': '0.6',
+      'autoscaler.cpu.saturation': '0.85',
+      'autoscaler.requests.target': '120.5',
+    });
+    expect('policy' in reading && reading.policy.metrics).to.deep.equal([
+      { kind: 'cpu', target: 0.6, saturation: 0.85 },
+      { kind: 'requests', target: 120.5 },
+    ]);
+  });
+
   const problemCases: [string, Record<string, string>, RegExp][] = [
     ['max missing', {}, /autoscaler\.max is required/],
     ['max not a number', { 'autoscaler.max': 'ten' }, /autoscaler\.max must be a whole number/],
@@ -64,6 +82,10 @@ describe('autoscaler service labels', () => {
     ['cpu target with query', { 'autoscaler.max': '2', 'autoscaler.query': 'up', 'autoscaler.target': '1', 'autoscaler.cpu.target': '0.5' }, /exclude each other/],
     ['bad window', { 'autoscaler.max': '2', 'autoscaler.scale-down.window': 'soon' }, /scale-down\.window must be a duration/],
     ['bad policies', { 'autoscaler.max': '2', 'autoscaler.scale-up.policies': '100%' }, /scale-up\.policies must be a list/],
+    ['saturation above the limit', { 'autoscaler.max': '2', 'autoscaler.cpu.saturation': '1.2' }, /cpu\.saturation must be a number above 0 and at most 1/],
+    ['saturation with a custom query', { 'autoscaler.max': '2', 'autoscaler.query': 'up', 'autoscaler.target': '1', 'autoscaler.cpu.saturation': '0.9' }, /cpu\.saturation applies to CPU only/],
+    ['a request-rate target of 0', { 'autoscaler.max': '2', 'autoscaler.requests.target': '0' }, /requests\.target must be above 0/],
+    ['a request-rate query without its target', { 'autoscaler.max': '2', 'autoscaler.requests.query': 'up' }, /requests\.query needs autoscaler\.requests\.target/],
     ['a typo', { 'autoscaler.max': '2', 'autoscaler.maximum': '3' }, /autoscaler\.maximum is not a known label/],
   ];
   for (const [name, labels, problem] of problemCases) {
@@ -74,10 +96,7 @@ describe('autoscaler service labels', () => {
     });
   }
 
-  it('parses durations and rate policies', () => {
-    expect([parseDuration('0'), parseDuration('15'), parseDuration('1500ms'), parseDuration('5m'), parseDuration('1h'), parseDuration('x')]).to.deep.equal([
-      0, 15_000, 1500, 300_000, 3_600_000, undefined,
-    ]);
+  it('parses rate policies', () => {
     expect(parseRatePolicies('100%/15s,4/15s')).to.deep.equal([
       { type: 'percent', value: 100, periodMs: 15_000 },
       { type: 'tasks', value: 4, periodMs: 15_000 },

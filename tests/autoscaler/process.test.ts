@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawnTs } from '../helpers/processes';
+import { startNode } from '../helpers/processes';
 
-const start = (env: NodeJS.ProcessEnv) => spawnTs('scripts/autoscaler/main.ts', env);
+const start = (env: NodeJS.ProcessEnv) => startNode('scripts/autoscaler/main.ts', { env });
 describe('autoscaler process', function () {
   this.timeout(60_000);
 

@@ -1,24 +1,37 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPrometheus, perTaskQuery, PrometheusError } from '../../scripts/autoscaler/prometheus';
+import { createPrometheus, DEFAULT_QUERY_OPTIONS, perTaskQuery, PrometheusError } from '../../scripts/autoscaler/prometheus';
+
+const CPU = { kind: 'cpu', target: 0.7, saturation: 0.9 } as const;
 
 describe('autoscaler Prometheus queries', () => {
   it('builds the default per-task CPU query on the tasks\' own process_cpu_seconds_total', () => {
-    expect(perTaskQuery({ kind: 'cpu' }, 'web_app', 'process')).to.equal('sum by (swarm_task_id) (rate(process_cpu_seconds_total{swarm_service="web_app"}[1m]))');
+    expect(perTaskQuery(CPU, 'web_app')).to.equal('sum by (swarm_task_id) (rate(process_cpu_seconds_total{swarm_service="web_app"}[1m]))');
   });
   it('builds the cAdvisor query, relabelled to the same task label', () => {
-    const query = perTaskQuery({ kind: 'cpu' }, 'web', 'cadvisor', '2m');
+    const query = perTaskQuery(CPU, 'web', { ...DEFAULT_QUERY_OPTIONS, cpuMetric: 'cadvisor', rateWindow: '2m' });
     expect(query).to.include('container_cpu_usage_seconds_total{container_label_com_docker_swarm_service_name="web"}[2m]');
     expect(query).to.include('"swarm_task_id", "$1", "container_label_com_docker_swarm_task_id"');
   });
   it('substitutes the service into a custom query', () => {
-    expect(perTaskQuery({ kind: 'custom', query: 'sum by (swarm_task_id) (rate(x{s="{{service}}"}[1m])) / on() group_left() y{s="{{service}}"}' }, 'api', 'process')).to.equal(
+    expect(perTaskQuery({ kind: 'custom', target: 1, query: 'sum by (swarm_task_id) (rate(x{s="{{service}}"}[1m])) / on() group_left() y{s="{{service}}"}' }, 'api')).to.equal(
       'sum by (swarm_task_id) (rate(x{s="api"}[1m])) / on() group_left() y{s="api"}',
     );
   });
   it('quotes a service name safely in PromQL', () => {
-    expect(perTaskQuery({ kind: 'cpu' }, 'a"b', 'process')).to.include('swarm_service="a\\"b"');
+    expect(perTaskQuery(CPU, 'a"b')).to.include('swarm_service="a\\"b"');
+  });
+  it('builds the request-rate query on the tasks\' http_requests_total, summed over routes and codes', () => {
+    expect(perTaskQuery({ kind: 'requests', target: 50 }, 'app_api')).to.equal('sum by (swarm_task_id) (rate(http_requests_total{swarm_service="app_api"}[1m]))');
+  });
+  it('takes the request counter and the rate window from the settings', () => {
+    expect(perTaskQuery({ kind: 'requests', target: 50 }, 'app_api', { ...DEFAULT_QUERY_OPTIONS, requestRateMetric: 'app_requests_total', rateWindow: '30s' })).to.equal(
+      'sum by (swarm_task_id) (rate(app_requests_total{swarm_service="app_api"}[30s]))',
+    );
+  });
+  it('uses a service\'s own request-rate query, the service substituted', () => {
+    expect(perTaskQuery({ kind: 'requests', target: 50, query: 'sum by (swarm_task_id) (rate(r{s="{{service}}"}[1m]))' }, 'web')).to.equal('sum by (swarm_task_id) (rate(r{s="web"}[1m]))');
   });
   it('reports an unreachable Prometheus as a PrometheusError', async () => {
     let error: unknown;

@@ -1,31 +1,19 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createDockerApi, DockerApiError, type SwarmService } from '../../scripts/autoscaler/docker-api';
+import { docker, TEST_IMAGE } from '../helpers/docker';
+import { until } from '../helpers/wait';
 
 // The Engine API client against the real dockerd and single-node Swarm that
 // scripts/ci/start-docker.sh starts (.ci/run runs it before this suite).
-const IMAGE = 'autoscaler-test/busybox:1';
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('Docker Engine API client (real Swarm)', () => {
   const api = createDockerApi(process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock');
   const name = `astest-${process.pid}`;
   let service: SwarmService;
 
   before(async () => {
-    docker('service', 'create', '--detach', '--quiet', '--name', name, '--replicas', '1', '--label', 'autoscaler.enable=true', '--label', 'autoscaler.max=4', IMAGE);
-    service = await waitFor('the service to be listed', async () => (await api.listManagedServices()).find((s) => s.Spec.Name === name));
+    docker('service', 'create', '--detach', '--quiet', '--name', name, '--replicas', '1', '--label', 'autoscaler.enable=true', '--label', 'autoscaler.max=4', TEST_IMAGE);
+    service = await until('the service to be listed', async () => (await api.listManagedServices()).find((s) => s.Spec.Name === name), 60_000, 250);
   });
   after(() => {
     execFileSync('docker', ['service', 'rm', name], { stdio: 'ignore' });
@@ -38,10 +26,10 @@ describe('Docker Engine API client (real Swarm)', () => {
 
   it('should scale a service with its version index, and list only running tasks', async () => {
     await api.scaleService(await api.inspectService(service.ID), 3);
-    const tasks = await waitFor('3 running tasks', async () => {
+    const tasks = await until('3 running tasks', async () => {
       const running = await api.runningTasks(service.ID);
       return running.length === 3 ? running : undefined;
-    });
+    }, 60_000, 250);
     for (const task of tasks) expect(Date.parse(task.Status.Timestamp)).to.be.above(0);
     expect((await api.inspectService(service.ID)).Spec.Mode.Replicated?.Replicas).to.equal(3);
   });
@@ -58,9 +46,9 @@ describe('Docker Engine API client (real Swarm)', () => {
 
   it('should list a service whatever the spelling of its enable label, leaving the verdict to the label parser', async () => {
     const upper = `${name}-upper`;
-    docker('service', 'create', '--detach', '--quiet', '--name', upper, '--replicas', '0', '--label', 'autoscaler.enable=TRUE', '--label', 'autoscaler.max=2', IMAGE);
+    docker('service', 'create', '--detach', '--quiet', '--name', upper, '--replicas', '0', '--label', 'autoscaler.enable=TRUE', '--label', 'autoscaler.max=2', TEST_IMAGE);
     try {
-      const listed = await waitFor('the TRUE-labelled service', async () => (await api.listManagedServices()).find((s) => s.Spec.Name === upper));
+      const listed = await until('the TRUE-labelled service', async () => (await api.listManagedServices()).find((s) => s.Spec.Name === upper), 60_000, 250);
       expect(listed.Spec.Labels).to.include({ 'autoscaler.enable': 'TRUE' });
     } finally {
       execFileSync('docker', ['service', 'rm', upper], { stdio: 'ignore' });

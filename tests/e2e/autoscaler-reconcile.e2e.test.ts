@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import type { ScalingHistory } from '../../scripts/autoscaler/decision';
 import { createDockerApi, type DockerApi } from '../../scripts/autoscaler/docker-api';
@@ -10,33 +9,40 @@ import { createAutoscalerMetrics } from '../../scripts/autoscaler/metrics';
 import { createPrometheus } from '../../scripts/autoscaler/prometheus';
 import { reconcileOnce, type ReconcileDeps } from '../../scripts/autoscaler/reconcile';
 import { tempDir } from '../helpers/databases';
+import { docker, TEST_IMAGE } from '../helpers/docker';
 import { capturingLogger } from '../helpers/logger';
-import { startPrometheus, until, type PrometheusProcess } from '../helpers/real-prometheus';
+import { startPrometheus, type PrometheusProcess } from '../helpers/real-prometheus';
+import { sleep, until } from '../helpers/wait';
 
 // The reconcile step against real components: Debian's Prometheus on 127.0.0.1 scraping an
 // exporter this test controls (per-task CPU counters for the tasks of a real Swarm service),
 // and the single-node Swarm that scripts/ci/start-docker.sh starts.
-const IMAGE = 'autoscaler-test/busybox:1';
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
-/** Serves process_cpu_seconds_total for each running task of a service, growing at `coresPerTask`. */
+/**
+ * Serves process_cpu_seconds_total for each running task of a service, growing at `coresPerTask`.
+ * The handler is synchronous (the task list is refreshed in the background): a scrape that waited
+ * on a slow Docker API while another ran would add the same interval twice and double the rate.
+ */
 function cpuExporter(api: DockerApi, serviceName: () => string) {
   let coresPerTask = 0;
-  const counters = new Map<string, number>();
-  let last = Date.now();
-  const server = http.createServer(async (_req, res) => {
+  let taskIds: string[] = [];
+  const counters = new Map<string, { value: number; at: number }>();
+  const refresh = setInterval(() => {
+    api.runningTasks(serviceName()).then((tasks) => (taskIds = tasks.map((task) => task.ID)), () => undefined);
+  }, 500);
+  const server = http.createServer((_req, res) => {
     const now = Date.now();
-    const tasks = await api.runningTasks(serviceName()).catch(() => []);
-    const lines = tasks.map((task) => {
-      const value = (counters.get(task.ID) ?? 0) + (coresPerTask * (now - last)) / 1000;
-      counters.set(task.ID, value);
-      return `process_cpu_seconds_total{swarm_service="${serviceName()}",swarm_task_id="${task.ID}"} ${value}`;
+    const lines = taskIds.map((id) => {
+      const counter = counters.get(id) ?? { value: 0, at: now };
+      counter.value += (coresPerTask * (now - counter.at)) / 1000;
+      counter.at = now;
+      counters.set(id, counter);
+      return `process_cpu_seconds_total{swarm_service="${serviceName()}",swarm_task_id="${id}"} ${counter.value}`;
     });
-    last = now;
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
     res.end(`# TYPE process_cpu_seconds_total counter\n${lines.join('\n')}\n`);
   });
-  return { server, setCores: (cores: number) => (coresPerTask = cores) };
+  return { server, setCores: (cores: number) => (coresPerTask = cores), stop: () => clearInterval(refresh) };
 }
 
 describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () {
@@ -52,6 +58,7 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
 
   const replicas = async () => (await api.inspectService(name)).Spec.Mode.Replicated?.Replicas ?? -1;
   const tick = () => reconcileOnce(deps, Date.now());
+  const lastDecision = () => logLines.filter((l) => l.service === name && l.reason !== undefined).at(-1);
   const errorCount = async () => ((await registry.getSingleMetric('autoscaler_errors_total')?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
 
   before(async () => {
@@ -64,7 +71,7 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
 
     docker('service', 'create', '--detach', '--quiet', '--name', name, '--replicas', '1', '--limit-cpu', '1',
       '--label', 'autoscaler.enable=true', '--label', 'autoscaler.max=4', '--label', 'autoscaler.cpu.target=0.5',
-      '--label', 'autoscaler.initialization-period=0s', '--label', 'autoscaler.scale-down.window=10s', IMAGE);
+      '--label', 'autoscaler.initialization-period=0s', '--label', 'autoscaler.scale-down.window=10s', TEST_IMAGE);
     await until('the first task to run', async () => ((await api.runningTasks(name)).length === 1 ? true : undefined));
 
     const captured = capturingLogger('debug');
@@ -82,13 +89,16 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
 
   after(async () => {
     prometheus?.stop();
+    exporter.stop();
     exporter.server.close();
     execFileSync('docker', ['service', 'rm', name], { stdio: 'ignore' });
     temp.remove();
   });
 
   it('should scale a real service up when the exported CPU rises, and back down after the window', async () => {
-    exporter.setCores(0.9); // 1.8x the 0.5 target on one task
+    // 1.6x the 0.5 target on one task, below the 0.9 saturation threshold (a saturated task asks for
+    // the rate policies' maximum instead of the proportional count these tests check).
+    exporter.setCores(0.8);
     await until('a scale-up to 2', async () => {
       await tick();
       return (await replicas()) === 2 ? true : undefined;
@@ -115,7 +125,7 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
   });
 
   it('should retry an update refused because the service changed meanwhile', async () => {
-    exporter.setCores(0.9);
+    exporter.setCores(0.8);
     await sleep(6000); // let the rate window fill with the new level
     // A real concurrent change lands between the autoscaler's read and its write.
     const scaleService = api.scaleService;
@@ -137,12 +147,12 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
     }
     expect(raced).to.equal(true);
     expect(logLines.some((l) => String(l.msg).includes('update out of sequence'))).to.equal(true);
-    expect(await replicas()).to.equal(2);
+    expect(await replicas(), JSON.stringify(lastDecision())).to.equal(2);
     expect((await api.inspectService(name)).Spec.Labels).to.include({ concurrent: 'change' });
   });
 
   it('should decide and log but not update under DRY_RUN', async () => {
-    exporter.setCores(1); // 2x the target on 2 tasks: asks for 4
+    exporter.setCores(0.85); // 1.7x the target on 2 tasks, unsaturated: asks for ceil(3.4) = 4
     await sleep(6000);
     deps.settings = { ...deps.settings, dryRun: true };
     try {
@@ -150,7 +160,7 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
     } finally {
       deps.settings = { ...deps.settings, dryRun: false };
     }
-    const line = logLines.filter((l) => l.service === name && l.reason !== undefined).at(-1);
+    const line = lastDecision();
     expect(line).to.deep.include({ dryRun: true, currentReplicas: 2, desiredReplicas: 4 });
     expect(await replicas()).to.equal(2);
   });
@@ -168,7 +178,7 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
 
   it('should ignore a global-mode service even when it carries the labels', async () => {
     const globalName = `${name}-global`;
-    docker('service', 'create', '--detach', '--quiet', '--name', globalName, '--mode', 'global', '--label', 'autoscaler.enable=true', '--label', 'autoscaler.max=4', IMAGE);
+    docker('service', 'create', '--detach', '--quiet', '--name', globalName, '--mode', 'global', '--label', 'autoscaler.enable=true', '--label', 'autoscaler.max=4', TEST_IMAGE);
     try {
       const errorsBefore = await errorCount();
       await tick();
@@ -182,7 +192,7 @@ describe('autoscaler reconcile on real Prometheus and Swarm (e2e)', function () 
 
   it('should not count a managed service removed in the middle of a tick as an error', async () => {
     const doomed = `${name}-doomed`;
-    docker('service', 'create', '--detach', '--quiet', '--name', doomed, '--replicas', '1', '--label', 'autoscaler.enable=true', '--label', 'autoscaler.max=4', '--label', 'autoscaler.min=2', IMAGE);
+    docker('service', 'create', '--detach', '--quiet', '--name', doomed, '--replicas', '1', '--label', 'autoscaler.enable=true', '--label', 'autoscaler.max=4', '--label', 'autoscaler.min=2', TEST_IMAGE);
     await until('the doomed service to be listed', async () => ((await api.listManagedServices()).some((s) => s.Spec.Name === doomed) ? true : undefined));
     // min=2 makes the autoscaler scale it; the service is really removed just before the update.
     deps.docker = {

@@ -3,8 +3,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { REPO_ROOT } from '../../bench/lib/service-process';
 import { tempDir, TEST_DATABASE_URL } from '../helpers/databases';
+import { REPO_ROOT } from '../helpers/processes';
+import { until } from '../helpers/wait';
 
 const BACKUP_SCRIPT = path.join(REPO_ROOT, 'stack/db/backup.sh');
 const RESTORE_SCRIPT = path.join(REPO_ROOT, 'scripts/db-restore.sh');
@@ -136,9 +137,7 @@ describe('db stack backups: stack/db/backup.sh (e2e)', () => {
     const child = spawn('bash', [BACKUP_SCRIPT, 'schedule'], { env: { ...env, BACKUP_INTERVAL_SECONDS: '3600' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 30_000;
-    while (!output.includes('backup written') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(output).to.include('backup written');
+    await until('the first backup to be written', async () => (output.includes('backup written') ? true : undefined), 30_000, 100);
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const closed = new Promise<void>((resolve) => child.stdout.on('close', () => resolve()));
     child.kill('SIGTERM');

@@ -1,19 +1,17 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { buildImage, E2E_COMMIT as COMMIT, runInRepo as run } from '../helpers/images';
+import { until } from '../helpers/wait';
 
 // The service image, built from stack/Dockerfile on the offline base that
 // scripts/images/build-node-base.sh makes, and run the way the stack runs it.
 const IMAGE = 'local/swarm-platform-app:e2e';
-/** Waits for the container's HEALTHCHECK to pass, bounded. */
-async function untilHealthy(name: string) {
-  const deadline = Date.now() + 60_000;
-  while (run('docker', ['inspect', '--format', '{{.State.Health.Status}}', name]) !== 'healthy') {
-    if (Date.now() > deadline) throw new Error(`not healthy: ${run('docker', ['logs', name])}`);
-    await sleep(500);
-  }
-}
+/** Waits for the container's HEALTHCHECK to pass, bounded; a timeout shows the container's logs. */
+const untilHealthy = (name: string) =>
+  until(`${name} to be healthy`, async () => (run('docker', ['inspect', '--format', '{{.State.Health.Status}}', name]) === 'healthy' ? true : undefined), 60_000, 500)
+    .catch((error: Error) => {
+      throw new Error(`${error.message}: ${run('docker', ['logs', name])}`);
+    });
 
 describe('service image (e2e)', function () {
   this.timeout(120_000);

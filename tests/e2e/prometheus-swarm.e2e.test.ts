@@ -1,21 +1,21 @@
 import { expect } from 'chai';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { tempDir } from '../helpers/databases';
-import { startPrometheus, until, type PrometheusProcess } from '../helpers/real-prometheus';
-import { STACK_DIR } from '../helpers/stack';
+import { docker, TEST_IMAGE } from '../helpers/docker';
+import { startPrometheus, type PrometheusProcess } from '../helpers/real-prometheus';
+import { loadStack, STACK_DIR } from '../helpers/stack';
 import { removeSwarmNetwork } from '../helpers/swarm';
+import { until } from '../helpers/wait';
 
 // stack/prometheus/prometheus.yml as shipped, in Debian's real Prometheus, discovering the tasks
 // and nodes of the real Swarm that scripts/ci/start-docker.sh starts. Prometheus runs on the host
 // and cannot reach the overlay network's task addresses, so this checks discovery and
 // relabelling (the labels the autoscaler and the dashboards read), and that the rules load;
 // scraping through the overlay is the cluster suite's part.
-const IMAGE = 'autoscaler-test/busybox:1';
-const NETWORK = 'platform-monitoring';
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const NETWORK = loadStack('monitoring.yml').networks!.monitoring!.name!;
 
 interface Target {
   labels: Record<string, string>;
@@ -45,8 +45,8 @@ describe('Prometheus service discovery on the real Swarm (e2e)', function () {
       createdNetwork = true;
     }
     docker('service', 'create', '--detach', '--quiet', '--name', scraped, '--replicas', '2', '--network', NETWORK,
-      '--label', 'prometheus.scrape=true', '--label', 'prometheus.port=9464', '--label', 'prometheus.job=app', IMAGE);
-    docker('service', 'create', '--detach', '--quiet', '--name', unlabelled, '--replicas', '1', '--network', NETWORK, IMAGE);
+      '--label', 'prometheus.scrape=true', '--label', 'prometheus.port=9464', '--label', 'prometheus.job=app', TEST_IMAGE);
+    docker('service', 'create', '--detach', '--quiet', '--name', unlabelled, '--replicas', '1', '--network', NETWORK, TEST_IMAGE);
 
     // The shipped file, with only the paths of this machine: the rules from the repository.
     const config = readFileSync(path.join(STACK_DIR, 'prometheus/prometheus.yml'), 'utf8')

@@ -6,6 +6,7 @@ import { migratePostgres } from '../../service/storage/postgres-migrator';
 import { createPostgresPool } from '../../service/storage/postgres-store';
 import { migrateSqlite } from '../../service/storage/sqlite-migrator';
 import { openSqliteDatabase } from '../../service/storage/sqlite-store';
+import { sleep } from './wait';
 
 async function main() {
   const [dialect, target, migrationsDir, startAt] = process.argv.slice(2);
@@ -15,14 +16,14 @@ async function main() {
   const logger = pino({ level: 'silent' });
   const migrations = loadMigrations(migrationsDir);
   // Both processes wait for the same instant, so their migrations really overlap.
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
+  await sleep(Math.max(0, Number(startAt) - Date.now()));
   if (dialect === 'sqlite') {
     const db = openSqliteDatabase(target);
     const report = migrateSqlite({ db, migrations, logger, now: new Date() });
     db.close();
     return report;
   }
-  const pool = createPostgresPool({ connectionString: target, max: 1, statementTimeoutMs: 60_000 });
+  const pool = createPostgresPool({ connectionString: target, max: 1, statementTimeoutMs: 60_000, connectTimeoutMs: 10_000 });
   try {
     return await migratePostgres({ pool, connectionString: target, migrations, logger, now: new Date(), backupDir: '/tmp', migrateWithoutBackup: true });
   } finally {

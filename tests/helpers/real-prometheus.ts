@@ -1,22 +1,10 @@
-// Debian's Prometheus, started on 127.0.0.1 for an end-to-end test, and the polling the tests
-// that use real components share.
+// Debian's Prometheus, started on 127.0.0.1 for an end-to-end test.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-
-/** Polls `probe` until it returns a value; bounded by `timeoutMs`. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
+import { until } from './wait';
 
 /** A loopback port nobody listens on at the moment of asking. */
 export async function freePort(): Promise<number> {

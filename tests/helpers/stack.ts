@@ -6,8 +6,16 @@ import { parse } from 'yaml';
 import { REPO_ROOT } from './processes';
 
 export const STACK_DIR = path.join(REPO_ROOT, 'stack');
-export const STACK_FILES = ['app.yml', 'proxy.yml', 'monitoring.yml', 'db.yml', 'autoscaler.yml'] as const;
-export type StackFile = (typeof STACK_FILES)[number];
+
+/** The names of a stack list such as stack/stacks.txt: one a line, blank lines and `#` comments skipped. */
+export function parseStackList(text: string): string[] {
+  return text.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter((line) => line !== '');
+}
+
+/** The platform's stacks in deployment order, from stack/stacks.txt, the one list of them. */
+export const STACKS: readonly string[] = parseStackList(readFileSync(path.join(STACK_DIR, 'stacks.txt'), 'utf8'));
+/** Their files: the stack NAME is stack/NAME.yml. */
+export const STACK_FILES: readonly string[] = STACKS.map((name) => `${name}.yml`);
 
 /** `${NAME}`, `${NAME:-default}`, `${NAME-default}`, and `$$` for a literal dollar. */
 const VARIABLE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}/g;
@@ -38,10 +46,11 @@ export function interpolate(text: string, env: Record<string, string | undefined
 }
 
 /** KEY=value lines of an env file (comments and blank lines skipped). */
+/** NAME=value lines; `# NAME=value` documents a setting that is better left unset. */
 export function parseEnvFile(text: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const line of text.split('\n')) {
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
+    const match = /^(?:#\s*)?([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
     if (match) values.set(match[1]!, match[2]!);
   }
   return values;
@@ -89,6 +98,44 @@ export interface ComposeFile {
 /** One stack file as deployed with the given settings (the documented defaults when empty). */
 export function loadStack(file: string, env: Record<string, string | undefined> = {}): ComposeFile {
   return parse(interpolate(readStackText(file), env)) as ComposeFile;
+}
+
+/** The stacks, loaded with the given settings, and the lookups the stack checks share. */
+export interface Platform {
+  /** Each stack file as deployed, by file name, in deployment order. */
+  stacks: ReadonlyMap<string, ComposeFile>;
+  /** One service of one file; throws when the file has no such service. */
+  service: (file: string, name: string) => ComposeService;
+  /** Every service of every stack file, with the file it is in. */
+  allServices: () => { file: string; name: string; svc: ComposeService }[];
+}
+
+export function loadPlatform(env: Record<string, string | undefined> = {}): Platform {
+  const stacks = new Map<string, ComposeFile>(STACK_FILES.map((file) => [file, loadStack(file, env)]));
+  return {
+    stacks,
+    service: (file, name) => {
+      const found = stacks.get(file)?.services[name];
+      if (!found) throw new Error(`${file} has no service ${name}`);
+      return found;
+    },
+    allServices: () => [...stacks].flatMap(([file, compose]) => Object.entries(compose.services).map(([name, svc]) => ({ file, name, svc }))),
+  };
+}
+
+/** A service's environment value as a string, as Swarm passes it (undefined when unset). */
+export const envValue = (svc: ComposeService, key: string) => (svc.environment?.[key] === undefined ? undefined : String(svc.environment[key]));
+
+/** A service's deploy label (the labels Swarm puts on the service, which Traefik and Prometheus read). */
+export const deployLabel = (svc: ComposeService, key: string) => svc.deploy?.labels?.[key];
+
+/** The Swarm names of the external networks the files join (each top-level network's name, else its key), sorted. */
+export function externalNetworks(files: Iterable<ComposeFile>): string[] {
+  const names = new Set<string>();
+  for (const compose of files) {
+    for (const [key, network] of Object.entries(compose.networks ?? {})) if (network.external) names.add(network.name ?? key);
+  }
+  return [...names].sort();
 }
 
 /** Milliseconds of a Compose duration such as `1m30s`, `20s`, `500ms`. */

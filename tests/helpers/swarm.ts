@@ -1,6 +1,6 @@
 // Cleanup on the real Swarm the end-to-end tests share.
 import { spawnSync } from 'node:child_process';
-import { until } from './real-prometheus';
+import { until } from './wait';
 
 /**
  * Removes an overlay network and waits until the daemon no longer shows it: removal is

@@ -27,6 +27,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       databaseUrl: options.databaseUrl,
       databasePoolMax: 1,
       databaseStatementTimeoutMs: 1000,
+      databaseConnectTimeoutMs: 1000,
       backupDir: `${dir}/backups`,
       migrateWithoutBackup: false,
     },

@@ -30,16 +30,24 @@ describe('loadConfig', () => {
       shutdownDelayMs: 5000,
       shutdownTimeoutMs: 10000,
       commit: 'unknown',
+      migrations: 'apply',
+      databaseStatementTimeoutMs: 5000,
+      databaseConnectTimeoutMs: 3000,
     });
     expect(Object.isFrozen(config)).to.equal(true);
   });
 
+  it('should read MIGRATIONS=check and refuse any other value, naming it', () => {
+    expect(loadConfig({ MIGRATIONS: 'check' }, noFiles).migrations).to.equal('check');
+    expect(configError({ MIGRATIONS: 'skip' }).message).to.match(/MIGRATIONS must be apply or check/);
+  });
+
   it('should read each setting from its variable', () => {
     const config = loadConfig(
-      { PORT: '8080', METRICS_PORT: '9100', BIRTHDAY_TZ: 'Europe/Paris', TRUST_PROXY: '1', GIT_COMMIT: 'deadbee', LOG_LEVEL: 'warn' },
+      { PORT: '8080', METRICS_PORT: '9100', BIRTHDAY_TZ: 'Europe/Paris', TRUST_PROXY: '1', GIT_COMMIT: 'deadbee', LOG_LEVEL: 'warn', DB_CONNECT_TIMEOUT_MS: '8000' },
       noFiles,
     );
-    expect(config).to.include({ port: 8080, metricsPort: 9100, birthdayTimeZone: 'Europe/Paris', trustProxy: 1, commit: 'deadbee', logLevel: 'warn' });
+    expect(config).to.include({ port: 8080, metricsPort: 9100, birthdayTimeZone: 'Europe/Paris', trustProxy: 1, commit: 'deadbee', logLevel: 'warn', databaseConnectTimeoutMs: 8000 });
   });
 
   it('should treat empty variables as unset', () => {

@@ -41,7 +41,7 @@ describe('write protection with API_TOKEN', () => {
 });
 
 describe('database faults', () => {
-  it('should answer 503 on data routes and /ready when PostgreSQL refuses connections', async () => {
+  it('should answer 503 on data routes, and stay ready reporting it, when PostgreSQL refuses connections', async () => {
     // A real fault: nothing listens on port 1 of the loopback, so every connection is refused.
     const t = await createTestApp({ databaseUrl: 'postgres://app:pw@127.0.0.1:1/app' });
     try {
@@ -50,8 +50,10 @@ describe('database faults', () => {
       expect(res.headers['retry-after']).to.equal('5');
       await request(t.app).put('/hello/Alice').set('Content-Type', 'application/json').send('{"dateOfBirth":"2000-01-01"}').expect(503);
       await request(t.app).delete('/hello/Alice').expect(503);
-      const ready = await request(t.app).get('/ready').expect(503);
-      expect(ready.body).to.deep.equal({ status: 'unavailable', reason: 'database is not answering queries' });
+      const ready = await request(t.app).get('/ready').expect(200);
+      expect(ready.body).to.deep.equal({ status: 'ready', database: 'unavailable' });
+      await request(t.app).get('/health').expect(200);
+      await request(t.app).get('/ping').expect(200);
       expect(ready.text).not.to.include('127.0.0.1');
     } finally {
       await t.cleanup();

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { createMetricsServer, UNMATCHED_ROUTE } from '../../service/http/metrics';
+import { UNMATCHED_ROUTE } from '../../service/http/metrics';
+import { createMetricsServer } from '../../service/shared/metrics-server';
 import { createTestApp } from '../helpers/test-app';
+import { sleep } from '../helpers/wait';
 
 describe('Prometheus metrics', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -113,10 +115,10 @@ describe('request logging', () => {
       const { port } = server.address() as AddressInfo;
       const controller = new AbortController();
       const pending = fetch(`http://127.0.0.1:${port}/hello/Alice`, { headers: { 'X-Request-Id': 'gone-1' }, signal: controller.signal }).catch(() => 'aborted');
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       controller.abort();
       expect(await pending).to.equal('aborted');
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       release();
       const line = t.logLines.find((l) => l.reqId === 'gone-1');
       expect(line).to.deep.include({ aborted: true, route: '/hello/:username' });

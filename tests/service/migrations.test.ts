@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadMigrations, MIGRATIONS_DIR, type Migration } from '../../service/storage/migrations';
-import { migratePostgres } from '../../service/storage/postgres-migrator';
+import { appliedPostgresVersions, migratePostgres } from '../../service/storage/postgres-migrator';
 import { createPostgresPool } from '../../service/storage/postgres-store';
 import { migrateSqlite } from '../../service/storage/sqlite-migrator';
 import { openSqliteDatabase } from '../../service/storage/sqlite-store';
@@ -108,7 +108,7 @@ if (TEST_DATABASE_URL) {
     const real = loadMigrations(path.join(MIGRATIONS_DIR, 'postgres'));
     beforeEach(async () => {
       ({ url, drop } = await isolatedPostgresSchema(baseUrl));
-      pool = createPostgresPool({ connectionString: url, max: 2, statementTimeoutMs: 5000 });
+      pool = createPostgresPool({ connectionString: url, max: 2, statementTimeoutMs: 5000, connectTimeoutMs: 3000 });
       ({ dir, remove } = tempDir());
     });
     afterEach(async () => {
@@ -132,6 +132,13 @@ if (TEST_DATABASE_URL) {
       expect((await migrate(real).promise).applied.map((m) => m.version)).to.deep.equal([1]);
       expect((await migrate(real).promise).applied).to.deep.equal([]);
       expect((await pool.query('SELECT version FROM schema_migrations')).rows).to.deep.equal([{ version: 1 }]);
+    });
+
+    it('should read the applied versions without changing anything (MIGRATIONS=check), none before the first migration', async () => {
+      expect([...(await appliedPostgresVersions(pool))]).to.deep.equal([]);
+      expect((await pool.query("SELECT to_regclass('schema_migrations') AS t")).rows[0].t, 'no table created').to.equal(null);
+      await migrate(real).promise;
+      expect([...(await appliedPostgresVersions(pool))]).to.deep.equal([1]);
     });
 
     it('should pg_dump a database holding data into BACKUP_DIR before migrating', async () => {
@@ -169,6 +176,26 @@ if (TEST_DATABASE_URL) {
       expect(await columns()).not.to.include('nickname');
       expect((await pool.query('SELECT version FROM schema_migrations')).rows).to.deep.equal([{ version: 1 }]);
       expect(readdirSync(path.join(dir, 'backups'))).to.have.length(1); // the backup was still taken first
+    });
+
+    // Regression: the migrator set statement_timeout = 0 for its session and released the
+    // connection so; the pool hands the last released connection out first, so the app's busiest
+    // connection ran without a timeout.
+    it('should hand every pooled connection back with the pool\'s statement_timeout, whether migrations applied, were current or failed', async () => {
+      const showAll = async () => {
+        const clients = await Promise.all([pool.connect(), pool.connect()]); // the pool's max: every connection
+        try {
+          return await Promise.all(clients.map(async (client) => (await client.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!.statement_timeout));
+        } finally {
+          for (const client of clients) client.release();
+        }
+      };
+      await migrate(real).promise;
+      expect(await showAll()).to.deep.equal(['5s', '5s']);
+      await migrate(real).promise;
+      expect(await showAll()).to.deep.equal(['5s', '5s']);
+      await migrate([...real, broken], { migrateWithoutBackup: true }).promise.catch(() => undefined);
+      expect(await showAll()).to.deep.equal(['5s', '5s']);
     });
 
     it('should let only one of two processes starting at once apply the migrations', async () => {

@@ -32,6 +32,20 @@ describe('GET /openapi.json and /docs', () => {
     expect(documented).to.deep.equal(routed);
   });
 
+  it('should give as greeting examples exactly what the service answers', async () => {
+    const { body } = await request(t.app).get('/openapi.json').expect(200);
+    const examples = Object.values(body.paths['/hello/{username}'].get.responses['200'].content['application/json'].examples as Record<string, { value: { message: string } }>);
+    expect(examples).to.have.length.at.least(3);
+    for (const { value } of examples) {
+      // Arrange a birthday N days after the test app's today (2026-06-15), then ask for it.
+      const [, name, days] = /^Hello, (\p{L}+)! (?:Your birthday is in (\d+) days?|Happy birthday!)$/u.exec(value.message) ?? [];
+      expect(name, value.message).to.be.a('string');
+      const day = String(15 + Number(days ?? 0)).padStart(2, '0');
+      await request(t.app).put(`/hello/${name}`).send({ dateOfBirth: `1990-06-${day}` }).expect(204);
+      await request(t.app).get(`/hello/${name}`).expect(200, value);
+    }
+  });
+
   it('should document the error responses of the birthday routes', async () => {
     const { body } = await request(t.app).get('/openapi.json').expect(200);
     const item = body.paths['/hello/{username}'];

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import Database from 'better-sqlite3';
 import http from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,7 +7,7 @@ import { startService } from '../../service/server';
 import type { BirthdayStore } from '../../service/storage/store';
 import { tempDir } from '../helpers/databases';
 import { capturingLogger } from '../helpers/logger';
-import { spawnTs } from '../helpers/processes';
+import { startNode } from '../helpers/processes';
 import { createTestApp } from '../helpers/test-app';
 
 /** A GET over a fresh keep-alive-free connection, resolving to status and body (or the socket error). */
@@ -98,13 +99,15 @@ describe('graceful shutdown', () => {
   it('should exit 0 on SIGTERM with a request in flight, after answering it', async function () {
     this.timeout(60_000);
     const { dir, remove } = tempDir();
-    const service = spawnTs('service/main.ts', {
-      PORT: '0',
-      METRICS_PORT: '0',
-      HOST: '127.0.0.1',
-      SQLITE_PATH: path.join(dir, 'app.db'),
-      SHUTDOWN_DELAY_MS: '500',
-      SHUTDOWN_TIMEOUT_MS: '5000',
+    const service = startNode('service/main.ts', {
+      env: {
+        PORT: '0',
+        METRICS_PORT: '0',
+        HOST: '127.0.0.1',
+        SQLITE_PATH: path.join(dir, 'app.db'),
+        SHUTDOWN_DELAY_MS: '500',
+        SHUTDOWN_TIMEOUT_MS: '5000',
+      },
     });
     const { child } = service;
     try {
@@ -136,7 +139,7 @@ describe('graceful shutdown', () => {
 
 describe('start-up errors', () => {
   const start = async (env: NodeJS.ProcessEnv) => {
-    const p = spawnTs('service/main.ts', env);
+    const p = startNode('service/main.ts', { env });
     return { code: await p.exited, stderr: p.stderr() };
   };
 
@@ -146,6 +149,23 @@ describe('start-up errors', () => {
     expect(code).to.equal(1);
     expect(stderr.trim().split('\n')).to.have.length(1);
     expect(stderr).to.match(/^invalid configuration: .*PORT.*BIRTHDAY_TZ/);
+  });
+
+  it('should refuse, with MIGRATIONS=check, a schema behind the release, and leave it as it was', async function () {
+    this.timeout(30_000);
+    const { dir, remove } = tempDir();
+    try {
+      const file = path.join(dir, 'behind.db');
+      const { code, stderr } = await start({ MIGRATIONS: 'check', SQLITE_PATH: file, PORT: '0', METRICS_PORT: '0' });
+      expect(code).to.equal(1);
+      expect(stderr.trim().split('\n')).to.have.length(1);
+      expect(stderr).to.match(/^cannot start: the database schema is behind this release \(pending 1_\w+/);
+      const db = new Database(file);
+      expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get(), 'no table created').to.equal(0);
+      db.close();
+    } finally {
+      remove();
+    }
   });
 
   it('should exit 1 with one line when the database cannot be reached', async function () {

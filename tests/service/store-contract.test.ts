@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import net from 'node:net';
 import pino from 'pino';
 import { openStore } from '../../service/storage/open-store';
 import { createPostgresPool, createPostgresStore } from '../../service/storage/postgres-store';
@@ -6,7 +7,7 @@ import { StoreUnavailableError, type BirthdayStore } from '../../service/storage
 import { isolatedPostgresSchema, tempDir, TEST_DATABASE_URL } from '../helpers/databases';
 
 const silent = pino({ level: 'silent' });
-const storeDefaults = { databasePoolMax: 2, databaseStatementTimeoutMs: 2000, backupDir: '/nonexistent', migrateWithoutBackup: false };
+const storeDefaults = { databasePoolMax: 2, databaseStatementTimeoutMs: 2000, databaseConnectTimeoutMs: 2000, backupDir: '/nonexistent', migrateWithoutBackup: false };
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -95,3 +96,24 @@ if (TEST_DATABASE_URL) {
     it('runs when TEST_DATABASE_URL is set (.ci/run starts PostgreSQL and sets it)');
   });
 }
+
+describe('openStore on PostgreSQL: DB_CONNECT_TIMEOUT_MS', () => {
+  it('should give up on a server that accepts and never answers after the configured wait, with StoreUnavailableError', async () => {
+    // A real listener that takes the connection and says nothing, as a starved database does.
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const opened = openStore({ ...storeDefaults, databaseConnectTimeoutMs: 300, sqlitePath: 'unused', databaseUrl: `postgres://x:y@127.0.0.1:${port}/none` }, silent);
+    try {
+      const started = Date.now();
+      expect(await rejection(opened.store.ping())).to.be.instanceOf(StoreUnavailableError);
+      // Well under the 3000 ms default, at or over the 300 ms asked for.
+      expect(Date.now() - started).to.be.within(250, 2000);
+    } finally {
+      await opened.store.close();
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
+  });
+});

@@ -6,7 +6,8 @@ import { checkTraefikLabels, readTraefikArguments, type LabelledService, type Tr
 // Traefik's own arguments in proxy.yml.
 describe('Traefik labels across the stacks', () => {
   const stacks = STACK_FILES.map((file) => ({ file, compose: loadStack(file) }));
-  const traefikStatic = readTraefikArguments(loadStack('proxy.yml').services.traefik!.command ?? []);
+  const proxy = loadStack('proxy.yml');
+  const traefikStatic = readTraefikArguments(proxy.services.traefik!.command ?? []);
   const labelled: LabelledService[] = stacks.flatMap(({ file, compose }) =>
     Object.entries(compose.services).map(([name, svc]) => ({
       name: `${file} ${name}`,
@@ -18,7 +19,7 @@ describe('Traefik labels across the stacks', () => {
   it('reads the entry points, resolvers and network from the proxy arguments', () => {
     expect([...traefikStatic.entryPoints].sort()).to.deep.equal(['metrics', 'web', 'websecure']);
     expect([...traefikStatic.certResolvers]).to.deep.equal(['letsencrypt']);
-    expect(traefikStatic.swarmNetwork).to.equal('platform-public');
+    expect(traefikStatic.swarmNetwork).to.equal(proxy.networks?.public?.name);
   });
 
   it('finds no inconsistency in the stack files', () => {
