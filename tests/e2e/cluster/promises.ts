@@ -231,11 +231,18 @@ export function promisesSuite(): void {
     });
 
     it('node loss: the replicas run again on the other nodes, failures only inside the detection window; the node rejoins', async function () {
-      this.timeout(10 * 60_000);
+      this.timeout(20 * 60_000);
       const lost = 'node3';
-      // Swarm does not move tasks back after the drain: spread them again (a rolling update).
-      if (!runningTasks('app_api').some((t) => t.node === lost)) onNode('node1', ['docker', 'service', 'update', '--quiet', '--force', 'app_api'], 5 * 60_000);
-      expect(runningTasks('app_api').map((t) => t.node)).to.include(lost);
+      // The lost node must run an app task. Swarm does not move tasks back by itself: a start-first
+      // rollback (the failed deploy) can leave two on one node and none on node3, and in one CI
+      // run a forced update still placed none there. Spread them again, at most three times.
+      let spreadUpdates = 0;
+      while (!runningTasks('app_api').some((t) => t.node === lost) && spreadUpdates < 3) {
+        onNode('node1', ['docker', 'service', 'update', '--quiet', '--force', 'app_api'], 5 * 60_000);
+        spreadUpdates += 1;
+      }
+      const placement = runningTasks('app_api').map((t) => t.node);
+      expect(placement, `app tasks' nodes after ${spreadUpdates} forced updates; app tasks failed in the last 15 min: ${appTasksFailedSince(Date.now() - 15 * 60_000).join('; ') || 'none'}`).to.include(lost);
       const traffic = load(100, 5 * 60_000);
       await sleep(5000);
       execFileSync('docker', ['kill', TESTBED.container(lost)]);
@@ -249,7 +256,7 @@ export function promisesSuite(): void {
       const report = await traffic.stop();
       const inWindow = report.failures.filter((f) => f.at <= restoredAt);
       const afterRestore = report.failures.filter((f) => f.at > restoredAt);
-      figures.nodeLoss = { ...summary(report), secondsToReplicasRestored: seconds(restoredAt - killedAt), failedInWindow: inWindow.length, failedInWindowPercent: Math.round((10000 * inWindow.length) / report.requests) / 100 };
+      figures.nodeLoss = { ...summary(report), spreadUpdates, secondsToReplicasRestored: seconds(restoredAt - killedAt), failedInWindow: inWindow.length, failedInWindowPercent: Math.round((10000 * inWindow.length) / report.requests) / 100 };
       console.log(`      node loss: ${JSON.stringify(figures.nodeLoss)}`);
       execFileSync('docker', ['start', TESTBED.container(lost)]);
       await until('node3 Ready again', async () => (swarm('node', 'inspect', lost, '--format', '{{.Status.State}}') === 'ready' ? true : undefined), 180_000, 2000);
