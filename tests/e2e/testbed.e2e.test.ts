@@ -4,10 +4,9 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { onNode, runScript, TESTBED } from '../helpers/cluster';
+import { onNode, playbook, runScript, TESTBED } from '../helpers/cluster';
 import { docker, TEST_IMAGE } from '../helpers/docker';
 import { buildImage } from '../helpers/images';
-import { REPO_ROOT } from '../helpers/processes';
 import { externalNetworks, loadStack } from '../helpers/stack';
 import { until } from '../helpers/wait';
 
@@ -28,13 +27,6 @@ function recap(output: string): Map<string, Recap> {
   return hosts;
 }
 
-const playbook = (file: string, ...args: string[]) =>
-  spawnSync('ansible-playbook', ['-i', path.join(TESTBED.state, 'inventory.yml'), `provisioning/${file}`, ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, ANSIBLE_CONFIG: 'provisioning/ansible.cfg', ANSIBLE_NOCOLOR: '1' },
-    timeout: 10 * 60_000,
-  });
 const sitePlaybook = () => playbook('site.yml');
 
 /** Whether a TCP connection from this machine to host:port opens within the time. */
@@ -57,7 +49,7 @@ describe('test cluster provisioned by Ansible (e2e)', function () {
     // Leftovers of an interrupted run: a host container and the network. up.sh must cope.
     spawnSync('docker', ['network', 'create', '--label', `${TESTBED.label}=1`, TESTBED.network], { stdio: 'ignore' });
     spawnSync('docker', ['run', '-d', '--name', TESTBED.container('node2'), '--label', `${TESTBED.label}=1`, TEST_IMAGE, 'sleep', '600'], { stdio: 'ignore' });
-    const up = spawnSync('bash', ['scripts/testbed/up.sh'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TESTBED_RELEASE: RELEASE }, timeout: 30 * 60_000 });
+    const up = runScript(['scripts/testbed/up.sh'], { TESTBED_RELEASE: RELEASE });
     upOutput = up.stdout;
     if (up.status !== 0) throw new Error(`testbed:up failed:\n${up.stdout}\n${up.stderr}`);
     console.log(`      ${upOutput.split('\n').find((line) => line.includes('Phase wall times'))}`);
@@ -66,7 +58,7 @@ describe('test cluster provisioned by Ansible (e2e)', function () {
 
   after(() => {
     if (process.env.TESTBED_KEEP === '1') return;
-    spawnSync('bash', ['scripts/testbed/down.sh'], { cwd: REPO_ROOT, stdio: 'ignore', timeout: 120_000 });
+    runScript(['scripts/testbed/down.sh'], {}, 120_000);
   });
 
   it('has three Ready nodes, one Leader, every manager reachable', () => {
@@ -140,7 +132,7 @@ describe('test cluster provisioned by Ansible (e2e)', function () {
     await until('a maint task running on each node', async () => (runningOn().length >= 3 ? true : undefined), 120_000, 1000);
     expect(runningOn()).to.deep.equal(TESTBED.nodes);
 
-    const run = playbook('maintenance.yml', '--limit', 'node2', '-e', 'maintenance_reboot=false');
+    const run = playbook('maintenance.yml', ['--limit', 'node2', '-e', 'maintenance_reboot=false']);
     expect(run.status, run.stdout.slice(-3000)).to.equal(0);
     expect(recap(run.stdout).get('node2')).to.include({ failed: 0, unreachable: 0 });
     expect(onNode('node1', ['docker', 'node', 'inspect', 'node2', '--format', '{{.Spec.Availability}} {{.Status.State}}'])).to.equal('active ready');
@@ -157,13 +149,13 @@ describe('test cluster provisioned by Ansible (e2e)', function () {
     if (spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status !== 0) buildImage('autoscaler', image);
     for (const node of TESTBED.nodes) execFileSync('bash', ['-c', `docker save ${image} | docker exec -i ${TESTBED.container(node)} docker load -q`], { stdio: 'ignore', timeout: 120_000 });
     // A stack whose file names a secret nobody gave (and none is generated) stops the play, naming it.
-    const refused = playbook('deploy.yml', '-e', JSON.stringify({ platform_stacks: ['proxy'] }));
+    const refused = playbook('deploy.yml', ['-e', JSON.stringify({ platform_stacks: ['proxy'] })]);
     expect(refused.status).to.not.equal(0);
     expect(refused.stdout).to.include('missing secrets traefik_dashboard_users');
     expect(onNode('node1', ['docker', 'stack', 'ls', '--format', '{{.Name}}'])).to.not.include('proxy');
 
     const vars = JSON.stringify({ platform_stacks: ['autoscaler'], platform_settings: { REGISTRY: 'local' }, platform_image_tag: 'e2e', platform_converge_timeout: 180 });
-    const first = playbook('deploy.yml', '-e', vars);
+    const first = playbook('deploy.yml', ['-e', vars]);
     expect(first.status, first.stdout.slice(-3000)).to.equal(0);
     // deploy.sh, which the role runs, made the overlays and waited for the stack to converge.
     const networks = onNode('node1', ['docker', 'network', 'ls', '--filter', 'driver=overlay', '--format', '{{.Name}}']).split('\n');
@@ -173,7 +165,7 @@ describe('test cluster provisioned by Ansible (e2e)', function () {
     // The socket's group was read from the node, so the autoscaler can use the Docker API.
     const gid = onNode('node1', ['getent', 'group', 'docker']).split(':')[2];
     expect(onNode('node1', ['docker', 'service', 'inspect', 'autoscaler_autoscaler', '--format', '{{.Spec.TaskTemplate.ContainerSpec.User}}'])).to.equal(`1000:${gid}`);
-    const second = playbook('deploy.yml', '-e', vars);
+    const second = playbook('deploy.yml', ['-e', vars]);
     expect(second.status, second.stdout.slice(-3000)).to.equal(0);
     expect(recap(second.stdout).get('node1')).to.include({ changed: 0, failed: 0 });
   });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './processes';
@@ -39,15 +39,50 @@ export const onNode = (node: string, args: string[], timeoutMs = 60_000): string
 /** The Docker CLI of the cluster's first manager. */
 export const swarm = (...args: string[]): string => onNode('node1', ['docker', ...args]);
 
+/** The app's API token, as testbed:platform generated it. */
+export const apiToken = (): string => readFileSync(path.join(TESTBED.state, 'app_api_token'), 'utf8').trim();
+
+/** A replicated service's desired replicas. */
+export const replicasOf = (service: string): number => Number(swarm('service', 'inspect', service, '--format', '{{.Spec.Mode.Replicated.Replicas}}'));
+
+/** Copies scripts/db-restore.sh onto the node that runs the db stack's backup task (as an operator would); that node. */
+export function installDbRestore(): string {
+  const node = runningTasks('db_backup')[0]!.node;
+  execFileSync('docker', ['cp', 'scripts/db-restore.sh', `${TESTBED.container(node)}:/usr/local/bin/db-restore`], { cwd: REPO_ROOT });
+  return node;
+}
+
+/** The cluster's node hostnames by node id, in one call. */
+function nodeHostnames(): Map<string, string> {
+  return new Map(swarm('node', 'ls', '--format', '{{.ID}} {{.Hostname}}').split('\n').map((line) => line.split(' ') as [string, string]));
+}
+
+/** A service's tasks of one desired state as Swarm records them: id, node, state, container, error and when the state was reached. */
+function tasksOf(service: string, desiredState: 'running' | 'shutdown') {
+  const ids = swarm('service', 'ps', '-q', '--no-trunc', '--filter', `desired-state=${desiredState}`, service).split('\n').filter(Boolean);
+  if (ids.length === 0) return [];
+  const hostnames = nodeHostnames();
+  // `index` and `with`: a pending task has no NodeID and no ContainerStatus, and a missing key
+  // would fail the whole inspect.
+  const format = '{{.ID}}|{{with index . "NodeID"}}{{.}}{{end}}|{{.Status.State}}|{{with index .Status "ContainerStatus"}}{{with index . "ContainerID"}}{{.}}{{end}}{{end}}|{{json .Status.Timestamp}}|{{with index .Status "Err"}}{{.}}{{end}}';
+  return swarm('inspect', '--type', 'task', '--format', format, ...ids)
+    .split('\n')
+    .map((line) => line.split('|'))
+    .map(([id, nodeId, state, container, at, ...error]) => ({ id: id!, node: hostnames.get(nodeId!) ?? nodeId!, state: state!, container: container!, at: Date.parse(JSON.parse(at!)), error: error.join('|') }));
+}
+
 /** Running tasks of a service: task id, node and container id. */
 export function runningTasks(service: string): { id: string; node: string; container: string }[] {
-  const ids = swarm('service', 'ps', '-q', '--no-trunc', '--filter', 'desired-state=running', service).split('\n').filter(Boolean);
-  if (ids.length === 0) return [];
-  return swarm('inspect', '--type', 'task', '--format', '{{.ID}} {{.NodeID}} {{.Status.State}} {{.Status.ContainerStatus.ContainerID}}', ...ids)
-    .split('\n')
-    .map((line) => line.split(' '))
-    .filter(([, , state]) => state === 'running')
-    .map(([id, nodeId, , containerId]) => ({ id: id!, node: swarm('node', 'inspect', '--format', '{{.Description.Hostname}}', nodeId!), container: containerId! }));
+  return tasksOf(service, 'running')
+    .filter((task) => task.state === 'running')
+    .map(({ id, node, container }) => ({ id, node, container }));
+}
+
+/** A service's tasks that failed (exited, or were killed as unhealthy) or were rejected since `sinceMs`: node, state and Swarm's error for each. */
+export function tasksFailedSince(service: string, sinceMs: number): string[] {
+  return tasksOf(service, 'shutdown')
+    .filter((task) => (task.state === 'failed' || task.state === 'rejected') && task.at >= sinceMs)
+    .map((task) => `${task.node} ${task.state}: ${task.error}`);
 }
 
 /** An HTTP GET from inside a task's container (node is all the app image has), its status and body. */
@@ -56,16 +91,20 @@ export function fetchInTask(task: { node: string; container: string }, url: stri
   return JSON.parse(onNode(task.node, ['docker', 'exec', task.container, 'node', '-e', script]));
 }
 
+/** A playbook of provisioning/ run over SSH against the test cluster's inventory, to its end. */
+export const playbook = (file: string, args: string[] = [], timeoutMs = 10 * 60_000): SpawnSyncReturns<string> =>
+  spawnSync('ansible-playbook', ['-i', path.join(TESTBED.state, 'inventory.yml'), `provisioning/${file}`, ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ANSIBLE_CONFIG: 'provisioning/ansible.cfg', ANSIBLE_NOCOLOR: '1' },
+    timeout: timeoutMs,
+  });
+
 /** provisioning/deploy.yml with testbed:platform's settings (the deploy path), at an app image tag; all its stacks or `stacks`. */
 export function deployPlatform(tag: string, stacks?: string[]): { status: number | null; output: string; seconds: number } {
   const started = Date.now();
   const only = stacks ? ['-e', JSON.stringify({ platform_stacks: stacks })] : [];
-  const run = spawnSync('ansible-playbook', ['-i', `${TESTBED.state}/inventory.yml`, 'provisioning/deploy.yml', '-e', `@${TESTBED.state}/platform-vars.json`, '-e', `platform_image_tag=${tag}`, ...only], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, ANSIBLE_CONFIG: 'provisioning/ansible.cfg', ANSIBLE_NOCOLOR: '1' },
-    timeout: 20 * 60_000,
-  });
+  const run = playbook('deploy.yml', ['-e', `@${TESTBED.state}/platform-vars.json`, '-e', `platform_image_tag=${tag}`, ...only], 20 * 60_000);
   return { status: run.status, output: `${run.stdout}${run.stderr}`, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 

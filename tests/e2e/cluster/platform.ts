@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { commitsServed, deployPlatform, fetchInTask, onNode, pushRelease, runningTasks, runScript, swarm, TESTBED } from '../../helpers/cluster';
+import { apiToken, commitsServed, deployPlatform, fetchInTask, installDbRestore, onNode, pushRelease, replicasOf, runningTasks, runScript, swarm, TESTBED } from '../../helpers/cluster';
 import { sleep, until } from '../../helpers/wait';
 import { platformQueries, whyEmpty } from '../../helpers/platform-queries';
 import { recordPlatformFigures } from '../../helpers/platform-figures';
@@ -13,10 +12,9 @@ export interface ClusterContext {
   tag: () => string;
 }
 
-const token = () => readFileSync(path.join(TESTBED.state, 'app_api_token'), 'utf8').trim();
 const viaProxy = (urlPath: string, init: RequestInit = {}) => fetch(`${TESTBED.proxy}${urlPath}`, { ...init, signal: AbortSignal.timeout(5000) });
 const putBirthday = (user: string, dateOfBirth: string) =>
-  viaProxy(`/hello/${user}`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token()}` }, body: JSON.stringify({ dateOfBirth }) });
+  viaProxy(`/hello/${user}`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiToken()}` }, body: JSON.stringify({ dateOfBirth }) });
 
 interface PromVector { metric: Record<string, string>; value: [number, string] }
 async function promQuery(expr: string): Promise<{ status: string; error?: string; data?: { result: PromVector[] } }> {
@@ -83,7 +81,7 @@ export function platformSuite(ctx: ClusterContext): void {
         const complete = byJob('app').length === 3 && byJob('node-exporter').length === 3 && byJob('dockerd').length === 3 && byJob('autoscaler').length === 1;
         return complete && result.every((s) => s.value[1] === '1' || !['app', 'node-exporter', 'dockerd', 'autoscaler'].includes(s.metric.job!)) ? result : undefined;
       }, 120_000, 3000);
-      const replicas = Number(swarm('service', 'inspect', 'app_api', '--format', '{{.Spec.Mode.Replicated.Replicas}}'));
+      const replicas = replicasOf('app_api');
       expect(up.filter((s) => s.metric.job === 'app')).to.have.length(replicas);
       expect(new Set(up.filter((s) => s.metric.job === 'node-exporter').map((s) => s.metric.swarm_node))).to.deep.equal(new Set(TESTBED.nodes));
       expect(new Set(up.filter((s) => s.metric.job === 'dockerd').map((s) => s.metric.swarm_node))).to.deep.equal(new Set(TESTBED.nodes));
@@ -131,14 +129,13 @@ export function platformSuite(ctx: ClusterContext): void {
 
     it('backs the database up on the cluster, and db-restore.sh brings back a user deleted since', async function () {
       this.timeout(3 * 60_000);
-      const dbNode = runningTasks('db_backup')[0]!.node;
-      execFileSync('docker', ['cp', 'scripts/db-restore.sh', `${TESTBED.container(dbNode)}:/usr/local/bin/db-restore`]);
+      const dbNode = installDbRestore();
       expect((await putBirthday('Hopper', '1976-12-09')).status).to.equal(204);
       const taken = onNode(dbNode, ['db-restore', '--backup-now']);
       const name = /[\w.-]+\.dump/.exec(taken)?.[0];
       expect(name, taken).to.be.a('string');
       expect(onNode(dbNode, ['db-restore', '--list'])).to.include(name!);
-      expect((await viaProxy('/hello/Hopper', { method: 'DELETE', headers: { authorization: `Bearer ${token()}` } })).status).to.equal(204);
+      expect((await viaProxy('/hello/Hopper', { method: 'DELETE', headers: { authorization: `Bearer ${apiToken()}` } })).status).to.equal(204);
       expect((await viaProxy('/hello/Hopper')).status).to.equal(404);
       onNode(dbNode, ['db-restore', '--yes', name!], 120_000);
       expect((await viaProxy('/hello/Hopper')).status).to.equal(200);
@@ -174,8 +171,7 @@ export function platformSuite(ctx: ClusterContext): void {
       expect(psql("SELECT indexname FROM pg_indexes WHERE tablename = 'birthdays' AND indexname = 'birthdays_updated_at'")).to.equal('birthdays_updated_at');
       expect(Number(psql('SELECT count(*) FROM birthdays')), 'rows after migrating').to.equal(users);
       // The migrate job's pg_dump, in the db stack's backup volume, where db-restore.sh lists it.
-      const dbNode = runningTasks('db_backup')[0]!.node;
-      execFileSync('docker', ['cp', 'scripts/db-restore.sh', `${TESTBED.container(dbNode)}:/usr/local/bin/db-restore`]);
+      const dbNode = installDbRestore();
       expect(onNode(dbNode, ['db-restore', '--list'])).to.match(/pre-migrate-\d{8}T\d{6}Z\.dump/);
       expect((await (await viaProxy('/hello/Lovelace')).json()) as { message: string }).to.have.property('message').that.matches(/^Hello, Lovelace!/);
       expect(commitsServed()).to.deep.equal(['migration-commit', 'migration-commit', 'migration-commit']);
