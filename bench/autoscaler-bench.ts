@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lineChart } from './autoscaler/chart';
 import { cpuAndRequestsPolicy, cpuPolicy, FAST_SCALE_UP, hpaEquivalentPolicy, REQUESTS_TARGET, SATURATION, SPEC, TARGET, thresholdPolicy } from './autoscaler/policies';
-import { EVALUATION_INTERVAL_MS, METRIC_DELAY_MS, REQUESTS_PER_CORE, score, simulate, TASK_START_MS, type Policy } from './autoscaler/simulation';
+import { EVALUATION_INTERVAL_MS, METRIC_DELAY_MS, neededTasks, REQUESTS_PER_CORE, score, simulate, TASK_START_MS, type Policy } from './autoscaler/simulation';
 import { checkTargets, type PolicyName, type TraceResult } from './autoscaler/targets';
 import { TRACES } from './autoscaler/traces';
 import { REPO_ROOT } from '../tests/helpers/processes';
@@ -33,7 +33,7 @@ function main() {
     writeFileSync(
       path.join(RESULTS, chart),
       lineChart(trace.name, first.tMs, [
-        { label: `tasks needed at ${TARGET * 100} % CPU`, color: '#888', dashed: true, values: first.demand.map((d) => Math.ceil(d / TARGET - 1e-9)) },
+        { label: `tasks needed at ${TARGET * 100} % CPU`, color: '#888', dashed: true, values: first.demand.map((d) => neededTasks(d, TARGET)) },
         ...timelines.map(([name, timeline]) => ({ label: POLICIES[name].label, color: POLICIES[name].color, dashed: POLICIES[name].dashed, values: timeline.running })),
       ]),
     );

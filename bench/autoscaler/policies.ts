@@ -6,15 +6,16 @@
 // rule of the public Swarm autoscalers, jcwimer's style (+1 task above 85 % CPU, -1 below 25 %,
 // once a minute, over a 5-minute average).
 import { decide, DEFAULT_BEHAVIOR, EMPTY_HISTORY, type ScalingSpec, type Signal } from '../../scripts/autoscaler/decision';
+import { DEFAULT_CPU_SATURATION, DEFAULT_CPU_TARGET, parseRatePolicies } from '../../scripts/autoscaler/labels';
 import { REQUESTS_PER_CORE, type Observation, type Policy } from './simulation';
 
 export const MIN_REPLICAS = 2;
 export const MAX_REPLICAS = 40;
-/** CPU target, a fraction of the 1-core limit; the request-rate target is the same load in requests. */
-export const TARGET = 0.7;
+/** CPU target (the label's default), a fraction of the 1-core limit; the request-rate target is the same load in requests. */
+export const TARGET = DEFAULT_CPU_TARGET;
 export const REQUESTS_TARGET = TARGET * REQUESTS_PER_CORE;
 /** The default of the `autoscaler.cpu.saturation` label. */
-export const SATURATION = 0.9;
+export const SATURATION = DEFAULT_CPU_SATURATION;
 
 export const SPEC: ScalingSpec = {
   minReplicas: MIN_REPLICAS,
@@ -27,10 +28,7 @@ export const SPEC: ScalingSpec = {
 /** `autoscaler.scale-up.policies=200%/15s,4/15s`, stack/app.yml's default: up to 3x in one period. */
 export const FAST_SCALE_UP: ScalingSpec['scaleUp'] = {
   stabilizationWindowMs: 0,
-  policies: [
-    { type: 'percent', value: 200, periodMs: 15_000 },
-    { type: 'tasks', value: 4, periodMs: 15_000 },
-  ],
+  policies: parseRatePolicies('200%/15s,4/15s')!,
 };
 
 type SignalsOf = (observation: Observation) => Signal[];

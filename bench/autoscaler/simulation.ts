@@ -114,6 +114,9 @@ export interface TraceScore {
   overProvisioningRatio: number;
 }
 
+/** Tasks needed to run `demand` cores with every task at `target` of its limit. */
+export const neededTasks = (demand: number, target: number) => Math.ceil(demand / (target * TASK_LIMIT_CORES) - 1e-9);
+
 /** Scores a timeline against the replicas needed to run every task at `target` utilisation. */
 export function score(timeline: Timeline, target: number): TraceScore {
   let under = 0;
@@ -126,7 +129,7 @@ export function score(timeline: Timeline, target: number): TraceScore {
   timeline.tMs.forEach((t, i) => {
     const demand = timeline.demand[i] ?? 0;
     const running = timeline.running[i] ?? 0;
-    const needed = Math.ceil(demand / (target * TASK_LIMIT_CORES) - 1e-9);
+    const needed = neededTasks(demand, target);
     under += Math.max(0, needed - running);
     over += Math.max(0, running - needed);
     sumRunning += running;

@@ -68,9 +68,9 @@ const schema = z.object({
   'scale-down.policies': policies.optional(),
 });
 
-const DEFAULT_CPU_TARGET = 0.7;
+export const DEFAULT_CPU_TARGET = 0.7;
 /** At 90 % of its limit a task counts as saturated: above the target and its +-15 % noise. */
-const DEFAULT_CPU_SATURATION = 0.9;
+export const DEFAULT_CPU_SATURATION = 0.9;
 
 /** The policy of one service from all its labels; `autoscaler.enable` other than `true` means unmanaged. */
 export function readServiceLabels(labels: Record<string, string>): LabelReading {
