@@ -166,7 +166,7 @@ for entry in "${plan[@]}"; do
     echo "deploy: $stack changed"
   fi
   if [[ $wait_for_convergence -eq 1 ]]; then
-    wait_converged "$stack" "$since" "$before" "${DEPLOY_TIMEOUT:-600}" || exit 1
+    wait_converged "$stack" "$since" "$before" "$after" "${DEPLOY_TIMEOUT:-600}" || exit 1
     echo "deploy: $stack converged"
   fi
 done

@@ -52,17 +52,17 @@ job_failed() {
 # Waits until every service of STACK runs all its tasks and has completed the update this deploy
 # started (jobs: completed all their tasks). Fails with one line naming the first service that
 # Swarm rolled back or paused, a job that failed, or, after TIMEOUT seconds, one that has not
-# converged, each with its tasks' errors. SINCE is the manager time before the deploy; BEFORE the
-# stack_specs output from then.
+# converged, each with its tasks' errors. SINCE is the manager time before the deploy; BEFORE and
+# AFTER the stack_specs output from before and after it.
 wait_converged() {
-  local stack=$1 since=$2 before=$3 timeout=$4
+  local stack=$1 since=$2 before=$3 after=$4 timeout=$5
   local deadline=$((SECONDS + timeout)) waiting name replicas info mode state started message running desired
   local rolled=" " old new
   # Services whose task template this deploy changed: Swarm must start and complete their update.
   while read -r name new _; do
     old=$(awk -v n="$name" '$1 == n { print $2 }' <<<"$before")
     [[ -z $old || $old == "$new" ]] || rolled+="$name "
-  done < <(stack_specs "$stack")
+  done <<<"$after"
   while true; do
     waiting=
     while IFS=$'\t' read -r name replicas; do

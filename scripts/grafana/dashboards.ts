@@ -2,7 +2,7 @@
 // and turned into Grafana's JSON model by model.ts. `npm run dashboards` writes them to
 // stack/grafana/dashboards/*.json, which Grafana provisions; a test checks the committed JSON is
 // what this produces. Not @grafana/grafana-foundation-sdk: it has no build for the Grafana 11.2 we
-// run (its 11.6 types write schemaVersion 41) and leaves units untyped (issue 14's note).
+// run (its 11.6 types write schemaVersion 41) and leaves units untyped.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { autoscalerDashboard } from './autoscaler';

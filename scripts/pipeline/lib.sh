@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by the image scripts of the pipeline (build-images.sh, push-images.sh): which images
+# Sourced by the pipeline's scripts: the one-line failure, the registry check, which images
 # there are, and the tags and version a build gives them. Reads REGISTRY, TAG, DRONE_TAG.
 
 # The targets of stack/Dockerfile; each becomes the image $REGISTRY/swarm-platform-TARGET, the

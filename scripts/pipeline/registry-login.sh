@@ -6,9 +6,11 @@
 # --with-registry-auth` then hands to the Swarm.
 set -euo pipefail
 
-fail() { echo "registry-login: $*" >&2; exit 1; }
+# shellcheck source=scripts/pipeline/lib.sh
+. "$(dirname "$0")/lib.sh"
+
 [[ $# -eq 0 ]] || { echo "usage: $0   (no arguments; settings from the environment)" >&2; exit 2; }
-[[ -n ${REGISTRY:-} ]] || fail "REGISTRY is not set"
+require_registry
 if [[ -z ${REGISTRY_USERNAME:-} && -z ${REGISTRY_PASSWORD:-} ]]; then
   echo "registry-login: no REGISTRY_USERNAME/REGISTRY_PASSWORD, using $REGISTRY without logging in"
   exit 0

@@ -5,10 +5,12 @@
 #   write-stack-env.sh FILE
 set -euo pipefail
 
-fail() { echo "write-stack-env: $*" >&2; exit 1; }
+# shellcheck source=scripts/pipeline/lib.sh
+. "$(dirname "$0")/lib.sh"
+
 [[ $# -eq 1 ]] || { echo "usage: $0 FILE   (settings from STACK_ENV, REGISTRY, TAG)" >&2; exit 2; }
 file=$1
-[[ -n ${REGISTRY:-} ]] || fail "REGISTRY is not set"
+require_registry
 [[ -n ${TAG:-} ]] || fail "TAG is not set (the image tag to deploy)"
 for name in REGISTRY TAG; do
   if grep -Eq "^(export +)?$name=" <<<"${STACK_ENV:-}"; then fail "STACK_ENV sets $name, which the pipeline sets"; fi

@@ -45,7 +45,6 @@ export function interpolate(text: string, env: Record<string, string | undefined
   });
 }
 
-/** KEY=value lines of an env file (comments and blank lines skipped). */
 /** NAME=value lines; `# NAME=value` documents a setting that is better left unset. */
 export function parseEnvFile(text: string): Map<string, string> {
   const values = new Map<string, string>();

@@ -18,7 +18,7 @@ describe('stack files', () => {
       expect(loadStack('app.yml', { REGISTRY: 'r:5000', TAG: 'abc1234' }).services.api!.image).to.equal('r:5000/swarm-platform-app:abc1234');
     });
 
-    it('runs at least 3 replicas spread over failure domains, leaving room per node for a start-first update', () => {
+    it('runs at least 3 replicas spread over failure domains, with no per-node cap', () => {
       const deploy = api.deploy!;
       expect(Number(deploy.replicas)).to.be.at.least(3);
       const spreads = (deploy.placement?.preferences ?? []).map((preference) => preference.spread);
@@ -27,7 +27,7 @@ describe('stack files', () => {
       const everyNode = labelsProvisioningSetsOnEveryNode();
       for (const spread of spreads) expect(everyNode.map((name) => `node.labels.${name}`), spread).to.include(spread);
       // A per-node cap cannot know how many nodes are left after a drain: at the autoscaler's
-      // maximum it leaves tasks pending (issue: max_replicas_per_node with start-first updates).
+      // maximum, plus a start-first update's extra task, it leaves tasks pending (stack/app.yml says why).
       expect(deploy.placement?.max_replicas_per_node, 'no per-node cap').to.equal(undefined);
     });
 
