@@ -233,8 +233,10 @@ export function promisesSuite(): void {
       const replicas = replicasOf('app_api');
       const traffic = load(100, 5 * 60_000);
       await sleep(5000);
-      docker('kill', TESTBED.container(lost));
+      // The window opens as the kill is sent: `docker kill` takes a while to return, and requests
+      // fail while it runs (one CI run had two failures before it returned).
       const killedAt = Date.now();
+      docker('kill', TESTBED.container(lost));
       await until(`${replicas} app tasks running on the other nodes`, async () => {
         const elsewhere = runningTasks('app_api').filter((t) => t.node !== lost);
         return elsewhere.length >= replicas ? true : undefined;
